@@ -1,0 +1,1 @@
+"""DRAM and HBM devices: standards as data, timing constraints, address mapping, simulator."""

@@ -1,0 +1,69 @@
+"""Physical address -> (channel, bank group, bank, row, column) by a configurable interleaving.
+
+A mapping is a string of field names from most to least significant, e.g. ``"RoBaCoBgCh"``:
+Ro = row, Ba = bank within its group, Bg = bank group, Co = column burst, Ch = channel
+(pseudo-channels count as channels). Fields are peeled off as mixed-radix digits of
+``address // access_bytes``, so channel counts need not be powers of two (six DDR4 channels).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from memory.dram.spec import DeviceSpec
+from memory.errors import InvalidOverride, InvalidRequest
+
+FIELDS = ("Ro", "Ba", "Bg", "Co", "Ch")
+# Channel-interleaved at access granularity, bank groups next so consecutive bursts of one
+# channel alternate bank groups (tCCD_S instead of tCCD_L), then the columns of one row.
+DEFAULT_MAPPING = "RoBaCoBgCh"
+
+
+@dataclass(frozen=True)
+class DecodedAddresses:
+    """Per-request coordinates (numpy arrays of equal length)."""
+
+    channel: np.ndarray
+    bank_group: np.ndarray
+    bank: np.ndarray  # flat index within the channel: bank_group * banks_per_group + bank
+    row: np.ndarray
+    column: np.ndarray  # column burst index within the row
+
+
+def parse_mapping(mapping: str) -> tuple[str, ...]:
+    """Split ``mapping`` into its five field names, checking each appears exactly once."""
+    parts = tuple(re.findall(r"[A-Z][a-z]", mapping))
+    if "".join(parts) != mapping or sorted(parts) != sorted(FIELDS):
+        raise InvalidOverride(
+            f"address mapping {mapping!r} must order each of {', '.join(FIELDS)} exactly once")
+    return parts
+
+
+def decode(spec: DeviceSpec, addresses: np.ndarray, mapping: str = DEFAULT_MAPPING
+           ) -> DecodedAddresses:
+    """Coordinates of every address; an address beyond the capacity is an error."""
+    order = parse_mapping(mapping)
+    addresses = np.asarray(addresses, dtype=np.uint64)
+    if addresses.size and int(addresses.max()) >= spec.capacity_bytes:
+        bad = int(np.argmax(addresses >= spec.capacity_bytes))
+        raise InvalidRequest(
+            f"address {int(addresses[bad]):#x} (request {bad}) beyond the {spec.name} capacity "
+            f"of {spec.capacity_bytes:#x} bytes")
+    org = spec.org
+    radix = {"Ro": org.rows, "Ba": org.banks_per_group, "Bg": org.bank_groups,
+             "Co": org.columns // org.burst_length, "Ch": org.controllers}
+    unit = addresses // np.uint64(org.access_bytes)
+    digits: dict[str, np.ndarray] = {}
+    for field in reversed(order):
+        digits[field] = (unit % np.uint64(radix[field])).astype(np.int64)
+        unit = unit // np.uint64(radix[field])
+    return DecodedAddresses(
+        channel=digits["Ch"],
+        bank_group=digits["Bg"],
+        bank=digits["Bg"] * org.banks_per_group + digits["Ba"],
+        row=digits["Ro"],
+        column=digits["Co"],
+    )

@@ -1,0 +1,89 @@
+/* 64-bit multiply and divide: full 128-bit products (via __int128 where the target has it, and
+ * by 32-bit halves everywhere, cross-checked), signed/unsigned division by variables and by
+ * constants, remainders of negative numbers and multiply-high. */
+#include "hwrt.h"
+
+struct u128 {
+    uint64_t hi, lo;
+};
+
+static struct u128 mul_halves(uint64_t a, uint64_t b) {
+    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+    struct u128 r = {p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32), (mid << 32) | (uint32_t)p00};
+    return r;
+}
+
+static int64_t smulh_halves(int64_t a, int64_t b) {
+    struct u128 u = mul_halves((uint64_t)a, (uint64_t)b);
+    uint64_t hi = u.hi;
+    if (a < 0) hi -= (uint64_t)b; /* signed correction of the unsigned product */
+    if (b < 0) hi -= (uint64_t)a;
+    return (int64_t)hi;
+}
+
+static uint64_t umulh(uint64_t a, uint64_t b) {
+#if defined(__SIZEOF_INT128__)
+    return (uint64_t)(((unsigned __int128)a * b) >> 64);
+#else
+    return mul_halves(a, b).hi;
+#endif
+}
+
+static int64_t smulh(int64_t a, int64_t b) {
+#if defined(__SIZEOF_INT128__)
+    return (int64_t)(((__int128)a * b) >> 64);
+#else
+    return smulh_halves(a, b);
+#endif
+}
+
+/* divisions by constants: the compiler turns these into multiply-high and shifts */
+static uint64_t by_constants(uint64_t x) {
+    return x / 3 + x / 7 + x / 10 + x / 1000 + x / 641 + x / 4096 + x % 10 + x % 1000000007ull;
+}
+
+static int64_t by_constants_signed(int64_t x) {
+    return x / 3 + x / -7 + x / 10 + x / 16 + x % 10 + x % -9 + x % 16;
+}
+
+int main(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    uint64_t s = 0x243f6a8885a308d3ull, acc = 0;
+    int64_t sacc = 0;
+    for (int i = 0; i < 250; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        uint64_t a = s, b = (s >> (i % 61)) | 1;
+        int64_t sa = (int64_t)a, sb = (int64_t)(b * 0x9e3779b97f4a7c15ull) >> (i % 50);
+        if (sb == 0) sb = -3;
+
+        HW_CHECK(umulh(a, b) == mul_halves(a, b).hi && a * b == mul_halves(a, b).lo);
+        HW_CHECK(smulh(sa, sb) == smulh_halves(sa, sb));
+
+        uint64_t q = a / b, r = a % b;
+        HW_CHECK(q * b + r == a && r < b);
+        int64_t sq = sa / sb, sr = sa % sb;
+        HW_CHECK(sq * sb + sr == sa);
+        HW_CHECK(sr == 0 || (sr < 0) == (sa < 0));
+
+        uint32_t a32 = (uint32_t)a, b32 = (uint32_t)b | 1u;
+        int32_t s32 = (int32_t)a32, d32 = (int32_t)(b32 >> (i % 31)) * (i & 1 ? -1 : 1);
+        if (d32 == 0) d32 = 5;
+        acc += q ^ r ^ umulh(a, b) ^ by_constants(a) ^ (a32 / b32) ^ (a32 % b32);
+        sacc += sq + sr + smulh(sa, sb) + by_constants_signed(sa) + s32 / d32 + s32 % d32;
+    }
+    hw_printf("acc=%016llx sacc=%lld\n", (unsigned long long)acc, (long long)sacc);
+    hw_printf("umulh(max,max)=%llx smulh(min,-1)=%lld smulh(-3,5)=%lld\n",
+              (unsigned long long)umulh(~0ull, ~0ull), (long long)smulh(INT64_MIN, -1),
+              (long long)smulh(-3, 5));
+    hw_printf("-7/2=%d -7%%2=%d 7/-2=%d 7%%-2=%d %lld %lld\n", -7 / 2, -7 % 2, 7 / -2, 7 % -2,
+              (long long)(INT64_MIN / 3), (long long)(INT64_MIN % 1000));
+    hw_printf("constants(12345678901234567)=%llu signed(-98765432123)=%lld\n",
+              (unsigned long long)by_constants(12345678901234567ull),
+              (long long)by_constants_signed(-98765432123ll));
+    return (int)((acc ^ (uint64_t)sacc) & 0x7f);
+}

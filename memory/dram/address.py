@@ -42,9 +42,25 @@ def parse_mapping(mapping: str) -> tuple[str, ...]:
     return parts
 
 
-def decode(spec: DeviceSpec, addresses: np.ndarray, mapping: str = DEFAULT_MAPPING
-           ) -> DecodedAddresses:
-    """Coordinates of every address; an address beyond the capacity is an error."""
+def fold_row(row: np.ndarray, banks: int) -> np.ndarray:
+    """XOR of all ``log2(banks)``-bit chunks of the row number (permutation interleaving,
+    Zhang, Zhu and Zhang, MICRO 2000): rows that share low bits land in different banks."""
+    bits = banks.bit_length() - 1
+    folded = np.zeros_like(row)
+    rest = row.copy()
+    while rest.any():
+        folded ^= rest & (banks - 1)
+        rest >>= bits
+    return folded
+
+
+def decode(spec: DeviceSpec, addresses: np.ndarray, mapping: str = DEFAULT_MAPPING,
+           bank_xor: bool = True) -> DecodedAddresses:
+    """Coordinates of every address; an address beyond the capacity is an error.
+
+    ``bank_xor`` permutes the flat bank index by the folded row number (banks must be a power
+    of two), so streams whose addresses differ only in row bits spread over the banks.
+    """
     order = parse_mapping(mapping)
     addresses = np.asarray(addresses, dtype=np.uint64)
     if addresses.size and int(addresses.max()) >= spec.capacity_bytes:
@@ -60,10 +76,13 @@ def decode(spec: DeviceSpec, addresses: np.ndarray, mapping: str = DEFAULT_MAPPI
     for field in reversed(order):
         digits[field] = (unit % np.uint64(radix[field])).astype(np.int64)
         unit = unit // np.uint64(radix[field])
+    bank = digits["Bg"] * org.banks_per_group + digits["Ba"]
+    if bank_xor and org.banks & (org.banks - 1) == 0:
+        bank ^= fold_row(digits["Ro"], org.banks)
     return DecodedAddresses(
         channel=digits["Ch"],
-        bank_group=digits["Bg"],
-        bank=digits["Bg"] * org.banks_per_group + digits["Ba"],
+        bank_group=bank // org.banks_per_group,
+        bank=bank,
         row=digits["Ro"],
         column=digits["Co"],
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -11,9 +11,10 @@ from memory.dram.address import DEFAULT_MAPPING, decode
 from memory.dram.constraints import constraint_table
 from memory.dram.controller import compile_table, simulate_channels
 from memory.dram.spec import DeviceSpec
+from memory.errors import InvalidOverride
 
-DEFAULT_READ_QUEUE = 32  # per-channel read queue (DRAMSim3 / Ramulator default depth)
-DEFAULT_WRITE_QUEUE = 32
+DEFAULT_READ_QUEUE = 32  # per-channel read queue (the DRAMSim3 / Ramulator 2 default depth)
+DEFAULT_WRITE_QUEUE = 64  # write buffer drained in batches of 32 (watermarks 3/4, 1/4)
 
 
 @dataclass(frozen=True)
@@ -32,26 +33,29 @@ class SimResult:
     channel_utilization: list[float]
     refreshes: int
     sim_wall_seconds: float
+    latencies_ns: np.ndarray = field(repr=False)  # per request, in input order
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "latencies_ns"}
 
 
 def simulate(spec: DeviceSpec, addresses: np.ndarray, is_write: np.ndarray,
              arrival_cycles: np.ndarray | None = None, *, mapping: str = DEFAULT_MAPPING,
-             read_queue: int = DEFAULT_READ_QUEUE, write_queue: int = DEFAULT_WRITE_QUEUE
-             ) -> SimResult:
+             bank_xor: bool = True, read_queue: int = DEFAULT_READ_QUEUE,
+             write_queue: int = DEFAULT_WRITE_QUEUE) -> SimResult:
     """Replay requests of one access (``spec.org.access_bytes``) each.
 
     ``arrival_cycles`` (device clock cycles, non-decreasing) defaults to all at cycle 0: the
     controllers then run as fast as the device allows (a bandwidth test).
     """
+    if read_queue < 1 or write_queue < 4:
+        raise InvalidOverride("read_queue must be >= 1 and write_queue >= 4")
     addresses = np.asarray(addresses, dtype=np.uint64)
     n = addresses.shape[0]
     is_write = np.asarray(is_write, dtype=np.uint8)
     arrival = (np.zeros(n, dtype=np.int64) if arrival_cycles is None
                else np.asarray(arrival_cycles, dtype=np.int64))
-    where = decode(spec, addresses, mapping)
+    where = decode(spec, addresses, mapping, bank_xor)
     order = np.argsort(where.channel, kind="stable")
     channels = spec.org.controllers
     ch_start = np.zeros(channels + 1, dtype=np.int64)
@@ -65,16 +69,17 @@ def simulate(spec: DeviceSpec, addresses: np.ndarray, is_write: np.ndarray,
         spec.org.banks_per_group, spec.org.banks, n_slots, spec.nBL, t.nCL, t.nCWL,
         t.nRFC, t.nREFI, read_queue, write_queue, *table)
     wall = time.perf_counter() - began
-    return _summarize(spec, n, arrival[order], completion, missed, column_commands, refreshes,
+    latency_ns = np.empty(n)
+    latency_ns[order] = (completion - arrival[order]) * (t.tck_ps / 1000.0)
+    return _summarize(spec, n, arrival, latency_ns, missed, column_commands, refreshes,
                       last_cycle, wall)
 
 
-def _summarize(spec, n, arrival, completion, missed, column_commands, refreshes, last_cycle,
+def _summarize(spec, n, arrival, latency_ns, missed, column_commands, refreshes, last_cycle,
                wall) -> SimResult:
     tck_ns = spec.timing.tck_ps / 1000.0
     total_bytes = n * spec.org.access_bytes
     cycles = int(last_cycle.max() - arrival.min()) if n else 0
-    latency_ns = (completion - arrival) * tck_ns
     busy = column_commands * spec.nBL
     return SimResult(
         device=spec.name,
@@ -89,4 +94,5 @@ def _summarize(spec, n, arrival, completion, missed, column_commands, refreshes,
         channel_utilization=[round(float(b) / cycles, 4) if cycles else 0.0 for b in busy],
         refreshes=int(refreshes.sum()),
         sim_wall_seconds=wall,
+        latencies_ns=latency_ns,
     )

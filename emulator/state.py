@@ -1,0 +1,26 @@
+"""Layout of the guest state block (x0..x30, sp, pc, system registers, exclusive monitor).
+
+The translated code reaches it through the reserved host register r11; the native machine keeps
+the same values in Unicorn's AArch64 registers.  Offsets are bytes from the block's start.
+"""
+
+from __future__ import annotations
+
+from isa.a64.insn import SP
+
+
+def reg_offset(guest: int) -> int:
+    """Offset of X register ``guest`` (31 is SP)."""
+    return 8 * guest
+
+
+SP_OFFSET = reg_offset(SP)
+PC = 256
+EXCL_ADDR = 264  # exclusive monitor: address of the last load-exclusive (low word)
+EXCL_VALID = 268  # 1 while the monitor is armed
+SYSREG_BASE = 272  # one 8-byte slot per system register in isa.a64.decode.SYSREGS order
+SIZE = 512
+
+
+def sysreg_offset(index: int) -> int:
+    return SYSREG_BASE + 8 * index

@@ -1,0 +1,71 @@
+"""ADD/SUB (immediate, shifted register, extended register) and ADC/SBC, with exact NZCV."""
+
+from __future__ import annotations
+
+from emulator.translator.context import BlockContext
+from emulator.translator.operands import add64, extend32, extended64, imm32, shift64, shifted32
+from isa.a64.insn import SXTX, UXTX, ZR, A64Insn
+
+KINDS = ("addsub_imm", "addsub_reg", "addsub_ext", "adc")
+
+
+def translate(ctx: BlockContext, i: A64Insn) -> None:
+    if i.kind == "adc":
+        _adc(ctx, i)
+    elif i.sf:
+        _add64(ctx, i)
+    else:
+        _add32(ctx, i)
+    if i.setflags:
+        ctx.flags_defined()
+
+
+def _second32(ctx: BlockContext, i: A64Insn) -> str:
+    if i.kind == "addsub_imm":
+        return imm32(ctx, i.imm)
+    if i.kind == "addsub_reg":
+        return shifted32(ctx, i.rm, i.shift, i.amount)
+    reg = extend32(ctx, ctx.rc.lo(i.rm), i.shift)
+    return f"{reg}, lsl #{i.amount}" if i.amount else reg
+
+
+def _add32(ctx: BlockContext, i: A64Insn) -> None:
+    rc, op = ctx.rc, ctx.code.op
+    a = rc.lo(i.rn)
+    sub = i.op == "sub"
+    if i.kind == "addsub_imm" and not i.setflags and i.imm <= 4095:
+        op("subw" if sub else "addw", f"{rc.def32(i.rd)}, {a}, #{i.imm}")
+        return
+    b = _second32(ctx, i)
+    if i.setflags and i.rd == ZR:
+        op("cmp.w" if sub else "cmn.w", f"{a}, {b}")
+        return
+    name = ("sub" if sub else "add") + ("s" if i.setflags else "")
+    op(name + ".w", f"{rc.def32(i.rd)}, {a}, {b}")
+
+
+def _add64(ctx: BlockContext, i: A64Insn) -> None:
+    rc = ctx.rc
+    a = rc.pair(i.rn)
+    if i.kind == "addsub_imm":
+        b: tuple[str, str] | int = i.imm
+    elif i.kind == "addsub_reg":
+        b = shift64(ctx, *rc.pair(i.rm), i.shift, i.amount)
+    else:
+        ext = i.shift if i.shift not in (UXTX, SXTX) else UXTX
+        b = extended64(ctx, i.rm, ext, i.amount)
+    dst = (rc.temp(), rc.temp()) if i.rd == ZR else rc.def64(i.rd)
+    add64(ctx, i.op == "sub", dst, a, b, i.setflags)
+
+
+def _adc(ctx: BlockContext, i: A64Insn) -> None:
+    rc = ctx.rc
+    ctx.need_flags()
+    sub = i.op == "sbc"
+    if i.sf:
+        a, b = rc.pair(i.rn), rc.pair(i.rm)
+        add64(ctx, sub, rc.def64(i.rd), a, b, i.setflags, carry_in=True)
+        return
+    a, b = rc.lo(i.rn), rc.lo(i.rm)
+    name = ("sbc" if sub else "adc") + ("s" if i.setflags else "")
+    ctx.code.op(name + ".w", f"{rc.def32(i.rd)}, {a}, {b}")

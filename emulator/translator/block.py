@@ -1,0 +1,149 @@
+"""The translation loop: decode a guest basic block, translate it instruction by instruction,
+assemble the host code.
+
+A block ends at a branch, an exception-generating instruction, an instruction the dispatcher
+performs, an undecodable word, or after :data:`MAX_BLOCK_INSNS` instructions.  Three accounting
+instructions open every block: r12 += cycles, lr += guest instructions, r10 += host
+instructions (the dispatcher folds and resets them at every exit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from emulator.translator import TRANSLATORS
+from emulator.translator.context import BlockContext, RuntimeAddrs
+from emulator.translator.exits import Exit, ExitKind
+from isa.a64.decode import decode
+from isa.a64.insn import A64Insn
+from isa.thumb2.assemble import assemble
+from isa.thumb2.disasm import disasm
+from isa.timing.cores import CoreModel
+
+MAX_BLOCK_INSNS = 48
+TERMINATORS = frozenset({"branch", "bcond", "cbz", "tbz", "branch_reg", "exception"})
+ACCOUNTING_INSNS = 3
+
+
+@dataclass
+class TranslatedBlock:
+    """A guest block's host code and what the dispatcher needs to know about it."""
+
+    guest_pc: int
+    guest_insns: int
+    guests: list[tuple[int, int]]  # (guest pc, raw word) of each translated instruction
+    code: bytes
+    text: str
+    host_insns: int  # executed on the main path, accounting included
+    cycles: int  # static modelled cost (accounting excluded)
+    exits: list[Exit]
+    host_offsets: list[int]  # offset of every host instruction
+    guest_starts: list[int]  # index of the first host instruction of each guest instruction
+    far: list = field(default_factory=list)
+    host_addr: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.code)
+
+    def guest_pc_at(self, host_addr: int) -> int:
+        """The guest instruction whose host code contains ``host_addr``."""
+        offset = host_addr - self.host_addr
+        index = max((k for k, off in enumerate(self.host_offsets) if off <= offset), default=0)
+        k = max((g for g, start in enumerate(self.guest_starts) if start <= index), default=0)
+        return self.guests[min(k, len(self.guests) - 1)][0]
+
+
+def reads_flags(i: A64Insn) -> bool:
+    return (i.kind in ("condsel", "condcmp", "adc") or (i.kind == "bcond" and i.cond < 14)
+            or (i.kind == "sysreg" and i.op == "mrs" and i.imm == _NZCV))
+
+
+def writes_flags(i: A64Insn) -> bool:
+    return i.setflags or (i.kind == "sysreg" and i.op == "msr" and i.imm == _NZCV)
+
+
+def _nzcv_index() -> int:
+    from isa.a64.decode import SYSREGS
+
+    return SYSREGS.index("nzcv")
+
+
+_NZCV = _nzcv_index()
+
+
+def fetch_block(fetch: Callable[[int], int | None], pc: int) -> list[tuple[int, int, A64Insn | None]]:
+    """(pc, word, decoded or None) up to the block's end; ``fetch`` returns None past memory."""
+    out = []
+    addr = pc
+    while len(out) < MAX_BLOCK_INSNS:
+        word = fetch(addr)
+        if word is None:
+            break
+        insn = decode(word, addr)
+        out.append((addr, word, insn))
+        if insn is None or insn.kind in TERMINATORS:
+            break
+        addr += 4
+    return out
+
+
+def flag_liveness(insns: list[A64Insn | None]) -> list[bool]:
+    """For each instruction: may the guest flags it leaves behind still be read?"""
+    live = [True] * len(insns)
+    after = True  # unknown successors may read them
+    for k in range(len(insns) - 1, -1, -1):
+        live[k] = after
+        i = insns[k]
+        if i is None:
+            after = True
+        elif writes_flags(i) and not reads_flags(i):
+            after = False
+        elif reads_flags(i):
+            after = True
+    return live
+
+
+def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreModel,
+                    runtime: RuntimeAddrs) -> TranslatedBlock:
+    """Translate the fetched instructions into position-independent host code."""
+    pc = fetched[0][0]
+    ctx = BlockContext(core, runtime, pc)
+    for _ in range(ACCOUNTING_INSNS):
+        ctx.code.op("nop", counted=False)
+    live = flag_liveness([i for _, _, i in fetched])
+    guest_starts, guests = [], []
+    for k, (addr, word, insn) in enumerate(fetched):
+        guest_starts.append(ctx.code.n_insns)
+        if insn is None or insn.kind not in TRANSLATORS:
+            ctx.end_with(ExitKind.UNSUPPORTED, addr, insn)
+            guests.append((addr, word))
+            break
+        guests.append((addr, word))
+        ctx.insn = insn
+        ctx.flags_live_after = live[k]
+        TRANSLATORS[insn.kind](ctx, insn)
+        ctx.rc.end_insn()
+        if ctx.ended:
+            break
+    if not ctx.ended:
+        ctx.prepare_exit()
+        ctx.chain_to(fetched[-1][0] + 4)
+        ctx.rc.end_insn()
+    ctx.emit_stubs()
+    n_guest = len(guests) - (1 if ctx.exits and ctx.exits[-1].kind is ExitKind.UNSUPPORTED
+                             else 0)
+    host_insns = ctx.code.counted_insns + ctx.extra_insns + ACCOUNTING_INSNS
+    cycles = ctx.code.cycles + ctx.extra_cycles
+    ctx.code.lines[0] = f"addw r12, r12, #{cycles}"
+    ctx.code.lines[1] = f"addw lr, lr, #{n_guest}"
+    ctx.code.lines[2] = f"addw r10, r10, #{host_insns}"
+    text = ctx.code.text()
+    code = assemble(text, 0)
+    offsets = [a for a, _, _ in disasm(code, 0)]
+    if len(offsets) != ctx.code.n_insns:
+        raise AssertionError(f"host code for 0x{pc:x}: {len(offsets)} instructions assembled, "
+                             f"{ctx.code.n_insns} written")
+    return TranslatedBlock(pc, n_guest, guests, code, text, host_insns, cycles, ctx.exits,
+                           offsets, guest_starts, ctx.code.far)

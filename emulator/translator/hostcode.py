@@ -1,0 +1,63 @@
+"""Thumb-2 text under construction for one block, with its static cycle cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from isa.timing.cores import CoreModel
+
+
+@dataclass
+class FarBranch:
+    """A ``b.w`` leaving the block; assembled as branch-to-self and re-encoded after placement."""
+
+    index: int  # instruction index within the block
+    target: int  # host address, or 0 for a chain slot still pointing at its stub
+
+
+@dataclass
+class HostCode:
+    """Instructions (one machine instruction per line), labels, and cost bookkeeping.
+
+    ``counted`` instructions are those on the block's main path: they make up its static cost.
+    Exit stubs are emitted with ``counted=False`` (dispatcher overhead, not guest time).
+    """
+
+    core: CoreModel
+    lines: list[str] = field(default_factory=list)
+    n_insns: int = 0
+    cycles: int = 0
+    counted_insns: int = 0
+    far: list[FarBranch] = field(default_factory=list)
+    marks: dict[str, int] = field(default_factory=dict)
+    _labels: int = 0
+
+    def op(self, mnemonic: str, operands: str = "", counted: bool = True, cond: str = "") -> int:
+        """Append one instruction (``cond``: its condition inside an IT block); return its index."""
+        name = mnemonic.split(".", 1)
+        full = name[0] + cond + ("." + name[1] if len(name) > 1 else "")
+        self.lines.append(f"{full} {operands}" if operands else full)
+        if counted:
+            self.cycles += self.core.thumb_cycles(name[0])
+            self.counted_insns += 1
+        self.n_insns += 1
+        return self.n_insns - 1
+
+    def new_label(self) -> str:
+        self._labels += 1
+        return f".L{self._labels}"
+
+    def label(self, name: str) -> None:
+        self.lines.append(f"{name}:")
+
+    def far_branch(self, target: int = 0, counted: bool = True) -> int:
+        """A ``b.w`` to a host address outside the block (0: to be chained later)."""
+        name = self.new_label()
+        self.label(name)
+        index = self.op("b.w", name, counted)
+        self.far.append(FarBranch(index, target))
+        return index
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+

@@ -1,0 +1,85 @@
+"""Guest memory accesses as host loads/stores.
+
+Guest addresses are host addresses: the guest's memory is mapped at the same addresses in the M
+core's address space, and translated code addresses it with the low word of the guest pointer.
+"""
+
+from __future__ import annotations
+
+from emulator.translator.context import BlockContext
+from emulator.translator.operands import add64
+from isa.a64.insn import SP, ZR
+
+LOAD_OPS = {(0, False): "ldrb.w", (1, False): "ldrh.w", (2, False): "ldr.w",
+         (0, True): "ldrsb.w", (1, True): "ldrsh.w", (2, True): "ldr.w"}
+STORE_OPS = {0: "strb.w", 1: "strh.w", 2: "str.w"}
+
+
+def fits(offset: int, span: int) -> bool:
+    """Whether [base, #offset] .. [base, #offset+span] all encode as Thumb-2 immediates."""
+    return -255 <= offset and offset + span <= 4095
+
+
+def address(ctx: BlockContext, base: str, offset: int, span: int) -> tuple[str, int]:
+    """(register, offset) addressing base+offset for an access spanning ``span`` extra bytes."""
+    if fits(offset, span):
+        return base, offset
+    t = ctx.rc.temp()
+    if 0 < offset <= 4095:
+        ctx.code.op("addw", f"{t}, {base}, #{offset}")
+    elif -4095 <= offset < 0:
+        ctx.code.op("subw", f"{t}, {base}, #{-offset}")
+    else:
+        ctx.rc.load_const(t, offset)
+        ctx.code.op("add.w", f"{t}, {t}, {base}")
+    return t, 0
+
+
+def _at(base: str, offset: int) -> str:
+    return f"[{base}, #{offset}]" if offset else f"[{base}]"
+
+
+def load(ctx: BlockContext, rt: int, size: int, signed: bool, sf: bool, base: str,
+         offset: int) -> None:
+    """rt = memory[base+offset] (size log2 bytes; signed loads extend to W or X by ``sf``)."""
+    rc, op = ctx.rc, ctx.code.op
+    base, offset = address(ctx, base, offset, 4 if size == 3 else 0)
+    if size == 3:
+        lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt)
+        op("ldr.w", f"{lo}, {_at(base, offset)}")
+        op("ldr.w", f"{hi}, {_at(base, offset + 4)}")
+    elif signed and sf:
+        lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt)
+        op(LOAD_OPS[(size, True)], f"{lo}, {_at(base, offset)}")
+        op("asr.w", f"{hi}, {lo}, #31")
+    else:
+        lo = rc.temp() if rt == ZR else rc.def32(rt)
+        op(LOAD_OPS[(size, signed)], f"{lo}, {_at(base, offset)}")
+
+
+def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int) -> None:
+    """memory[base+offset] = rt (size log2 bytes)."""
+    rc, op = ctx.rc, ctx.code.op
+    base, offset = address(ctx, base, offset, 4 if size == 3 else 0)
+    if size == 3:
+        lo, hi = rc.pair(rt)
+        op("str.w", f"{lo}, {_at(base, offset)}")
+        op("str.w", f"{hi}, {_at(base, offset + 4)}")
+    else:
+        op(STORE_OPS[size], f"{rc.lo(rt)}, {_at(base, offset)}")
+
+
+def writeback(ctx: BlockContext, rn: int, old: tuple[str, str], delta: int) -> tuple[str, str]:
+    """rn = old + delta (64-bit); returns the new base registers."""
+    new = ctx.rc.def64(rn)
+    if delta < 0:
+        add64(ctx, True, new, old, -delta, False)
+    else:
+        add64(ctx, False, new, old, delta, False)
+    return new
+
+
+def aligned_base(rn: int) -> bool:
+    """Whether the base register is known word-aligned (SP: the ABI keeps it 16-byte aligned),
+    so LDRD/STRD may be used on it."""
+    return rn == SP

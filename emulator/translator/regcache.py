@@ -1,0 +1,253 @@
+"""Guest registers cached in host registers within one block.
+
+Each guest X register is a pair of host registers (low and high word).  Values are loaded on first
+use (``ldrd`` for both halves at once), and every definition goes to fresh host registers
+(renaming), so an instruction can never clobber one of its own sources; dirty values are written
+back when evicted and at the end of the block.  A W-register definition leaves the high word
+"known zero" without spending a register on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emulator.translator.hostcode import HostCode
+from isa.a64.insn import ZR
+
+ENV = "r11"  # the reserved host register holding the guest state block's address
+# Host registers the cache may hand out, low registers first (16-bit encodings).
+ALLOCATABLE = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")
+
+
+class RegisterPressure(RuntimeError):
+    """Every allocatable host register is pinned (a translator bug)."""
+
+
+@dataclass
+class Entry:
+    """Where guest register ``guest`` currently lives in host registers."""
+
+    guest: int
+    lo: str | None = None
+    hi: str | None = None
+    hi_zero: bool = False  # the high word is 0 (held in ``hi`` only if materialised)
+    dirty: bool = False
+
+
+class RegCache:
+    def __init__(self, code: HostCode, reg_offset) -> None:
+        self.code = code
+        self.reg_offset = reg_offset  # guest register number -> byte offset in the state block
+        self.entries: dict[int, Entry] = {}
+        self.owner: dict[str, Entry | str] = {}  # host reg -> Entry, "temp" or "keep"
+        self.pinned: set[str] = set()
+        self.pending: list[Entry] = []
+        self.age: dict[str, int] = {}
+        self.clock = 0
+
+    # --- allocation -------------------------------------------------------------------------
+
+    def _touch(self, reg: str) -> None:
+        self.clock += 1
+        self.age[reg] = self.clock
+
+    def _alloc(self, low: bool = False) -> str:
+        pool = ALLOCATABLE[:8] if low else ALLOCATABLE
+        for reg in pool:
+            if reg not in self.owner:
+                self._touch(reg)
+                return reg
+        victims = [r for r in pool if r not in self.pinned and isinstance(self.owner[r], Entry)]
+        if not victims:
+            raise RegisterPressure("no host register left to allocate")
+        self._evict(self.owner[min(victims, key=lambda r: self.age.get(r, 0))])
+        return self._alloc(low)
+
+    def temp(self, low: bool = False) -> str:
+        """A scratch register, free again after the current guest instruction."""
+        reg = self._alloc(low)
+        self.owner[reg] = "temp"
+        self.pinned.add(reg)
+        return reg
+
+    def keep(self, low: bool = False) -> str:
+        """A scratch register that stays allocated until :meth:`release`."""
+        reg = self._alloc(low)
+        self.owner[reg] = "keep"
+        return reg
+
+    def release(self, reg: str) -> None:
+        self.owner.pop(reg, None)
+        self.pinned.discard(reg)
+
+    def const(self, value: int) -> str:
+        """A temp holding the 32-bit ``value`` (flags untouched)."""
+        reg = self.temp()
+        self.load_const(reg, value)
+        return reg
+
+    def load_const(self, reg: str, value: int) -> None:
+        from isa.thumb2.encode import is_modified_immediate
+
+        value &= 0xFFFFFFFF
+        if value <= 0xFFFF:
+            self.code.op("movw", f"{reg}, #{value}")
+        elif is_modified_immediate(value):
+            self.code.op("mov.w", f"{reg}, #{value}")
+        elif is_modified_immediate(~value & 0xFFFFFFFF):
+            self.code.op("mvn.w", f"{reg}, #{~value & 0xFFFFFFFF}")
+        else:
+            self.code.op("movw", f"{reg}, #{value & 0xFFFF}")
+            self.code.op("movt", f"{reg}, #{value >> 16}")
+
+    # --- reading guest registers ------------------------------------------------------------
+
+    def _entry(self, guest: int) -> Entry:
+        entry = self.entries.get(guest)
+        if entry is None:
+            entry = self.entries[guest] = Entry(guest)
+        return entry
+
+    def _pin(self, reg: str) -> str:
+        self.pinned.add(reg)
+        self._touch(reg)
+        return reg
+
+    def lo(self, guest: int) -> str:
+        """Host register holding the low word of guest register ``guest``."""
+        if guest == ZR:
+            return self.const(0)
+        entry = self._entry(guest)
+        if entry.lo is None:
+            if entry.hi is not None:
+                self._pin(entry.hi)
+            entry.lo = self._alloc()
+            self.owner[entry.lo] = entry
+            self.code.op("ldr.w", f"{entry.lo}, [{ENV}, #{self.reg_offset(guest)}]")
+        return self._pin(entry.lo)
+
+    def hi(self, guest: int) -> str:
+        """Host register holding the high word of guest register ``guest``."""
+        if guest == ZR:
+            return self.const(0)
+        entry = self._entry(guest)
+        if entry.hi is None:
+            if entry.lo is not None:
+                self._pin(entry.lo)
+            entry.hi = self._alloc()
+            self.owner[entry.hi] = entry
+            if entry.hi_zero:
+                self.code.op("movw", f"{entry.hi}, #0")
+            else:
+                self.code.op("ldr.w", f"{entry.hi}, [{ENV}, #{self.reg_offset(guest) + 4}]")
+        return self._pin(entry.hi)
+
+    def pair(self, guest: int) -> tuple[str, str]:
+        """(low, high) host registers of guest register ``guest``, loading both with one ldrd."""
+        if guest == ZR:
+            zero = self.const(0)
+            return zero, zero
+        entry = self._entry(guest)
+        if entry.lo is None and entry.hi is None and not entry.hi_zero:
+            entry.lo = self._alloc()
+            self.owner[entry.lo] = entry
+            self._pin(entry.lo)
+            entry.hi = self._alloc()
+            self.owner[entry.hi] = entry
+            off = self.reg_offset(guest)
+            self.code.op("ldrd", f"{entry.lo}, {entry.hi}, [{ENV}, #{off}]")
+        return self.lo(guest), self.hi(guest)
+
+    def hi_is_zero(self, guest: int) -> bool:
+        entry = self.entries.get(guest)
+        return guest == ZR or (entry is not None and entry.hi_zero)
+
+    # --- defining guest registers -----------------------------------------------------------
+
+    def def32(self, guest: int) -> str:
+        """Fresh register for a W result (high word becomes 0); committed at :meth:`end_insn`."""
+        lo = self._alloc()
+        entry = Entry(guest, lo, None, hi_zero=True, dirty=True)
+        self.owner[lo] = "temp"
+        self.pinned.add(lo)
+        self.pending.append(entry)
+        return lo
+
+    def def64(self, guest: int) -> tuple[str, str]:
+        """Fresh (low, high) registers for an X result; committed at :meth:`end_insn`."""
+        lo = self._alloc()
+        self.owner[lo] = "temp"
+        self.pinned.add(lo)
+        hi = self._alloc()
+        self.owner[hi] = "temp"
+        self.pinned.add(hi)
+        self.pending.append(Entry(guest, lo, hi, dirty=True))
+        return lo, hi
+
+    def define(self, guest: int, sf: bool) -> tuple[str, str | None]:
+        """def64 or def32 by operand size; the high register is None for W results."""
+        return self.def64(guest) if sf else (self.def32(guest), None)
+
+    def end_insn(self) -> None:
+        """Commit pending definitions, free temps and unpin everything."""
+        for new in self.pending:
+            old = self.entries.pop(new.guest, None)
+            if old is not None:
+                for reg in (old.lo, old.hi):
+                    if reg is not None and self.owner.get(reg) is old:
+                        del self.owner[reg]
+            if new.guest == ZR:
+                for reg in (new.lo, new.hi):
+                    if reg is not None:
+                        self.owner.pop(reg, None)
+                continue
+            self.entries[new.guest] = new
+            for reg in (new.lo, new.hi):
+                if reg is not None:
+                    self.owner[reg] = new
+        self.pending.clear()
+        for reg in [r for r, o in self.owner.items() if o == "temp"]:
+            del self.owner[reg]
+        self.pinned.clear()
+        for reg, owner in self.owner.items():
+            if owner == "keep":
+                self.pinned.add(reg)
+
+    # --- write-back -------------------------------------------------------------------------
+
+    def _store(self, entry: Entry, zero: str | None) -> None:
+        off = self.reg_offset(entry.guest)
+        if entry.hi is not None:
+            self.code.op("strd", f"{entry.lo}, {entry.hi}, [{ENV}, #{off}]")
+        elif zero is not None:
+            self.code.op("strd", f"{entry.lo}, {zero}, [{ENV}, #{off}]")
+        else:  # no spare register: the low register is being given up, reuse it for the zero
+            self.code.op("str.w", f"{entry.lo}, [{ENV}, #{off}]")
+            self.code.op("movw", f"{entry.lo}, #0")
+            self.code.op("str.w", f"{entry.lo}, [{ENV}, #{off + 4}]")
+            self.owner.pop(entry.lo, None)
+            entry.lo = None
+        entry.dirty = False
+
+    def _evict(self, entry: Entry) -> None:
+        if entry.dirty:
+            self._store(entry, None)
+        for reg in (entry.lo, entry.hi):
+            if reg is not None:
+                self.owner.pop(reg, None)
+        self.entries.pop(entry.guest, None)
+
+    def flush(self) -> None:
+        """Write every dirty guest register back to the state block (flags untouched)."""
+        dirty = [e for e in self.entries.values() if e.dirty]
+        zero = None
+        if any(e.hi is None for e in dirty):
+            try:
+                zero = self.temp()
+                self.code.op("movw", f"{zero}, #0")
+            except RegisterPressure:
+                zero = None
+        for entry in dirty:
+            self._store(entry, zero)
+            if entry.lo is None:
+                self._evict(entry)

@@ -1,0 +1,1 @@
+"""Thumb-2 (ARMv7-M): assembly with Keystone and disassembly with Capstone."""

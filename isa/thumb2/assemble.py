@@ -1,0 +1,23 @@
+"""Assemble Thumb-2 text with Keystone."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import keystone
+
+from isa.errors import AssembleError
+
+
+@lru_cache(maxsize=1)
+def _engine() -> keystone.Ks:
+    return keystone.Ks(keystone.KS_ARCH_ARM, keystone.KS_MODE_THUMB)
+
+
+def assemble(text: str, addr: int) -> bytes:
+    """Machine code for the Thumb-2 ``text`` placed at ``addr`` (labels and absolute targets)."""
+    try:
+        encoding, _ = _engine().asm(text, addr)
+    except keystone.KsError as exc:
+        raise AssembleError(f"host assembly rejected ({exc}) in:\n{text}") from None
+    return bytes(encoding or b"")

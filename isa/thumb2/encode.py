@@ -1,0 +1,39 @@
+"""Hand encoders for the few Thumb-2 instructions the DBT patches at run time.
+
+Keystone resolves absolute Thumb branch targets wrongly for some distances, so every branch that
+leaves a translated block is assembled as a branch-to-self and then re-encoded here.
+"""
+
+from __future__ import annotations
+
+from isa.errors import AssembleError
+
+MOD_IMM_SHIFTS = tuple(range(8, 32))
+
+
+def branch_w(addr: int, target: int) -> bytes:
+    """B.W (encoding T4) at ``addr`` jumping to ``target``."""
+    offset = target - (addr + 4)
+    if offset & 1 or not -(1 << 24) <= offset < (1 << 24):
+        raise AssembleError(f"b.w from 0x{addr:x} cannot reach 0x{target:x}")
+    imm = offset & ((1 << 25) - 1)
+    s = (imm >> 24) & 1
+    i1, i2 = (imm >> 23) & 1, (imm >> 22) & 1
+    j1, j2 = (~(i1 ^ s)) & 1, (~(i2 ^ s)) & 1
+    first = 0xF000 | (s << 10) | ((imm >> 12) & 0x3FF)
+    second = 0x9000 | (j1 << 13) | (j2 << 11) | ((imm >> 1) & 0x7FF)
+    return first.to_bytes(2, "little") + second.to_bytes(2, "little")
+
+
+def is_modified_immediate(value: int) -> bool:
+    """Whether ``value`` is a Thumb-2 modified immediate constant (ThumbExpandImm)."""
+    value &= 0xFFFFFFFF
+    b = value & 0xFF
+    if value == b or value == (b | b << 16) or value == (b << 8 | b << 24) or \
+            value == b * 0x01010101:
+        return True
+    for rot in MOD_IMM_SHIFTS:
+        unrot = ((value << rot) | (value >> (32 - rot))) & 0xFFFFFFFF
+        if unrot < 0x100 and unrot & 0x80:
+            return True
+    return False

@@ -21,6 +21,9 @@
  *   hw_writev, hw_getpid, hw_uname, hw_clock_gettime, hw_mmap, hw_munmap  thin syscall wrappers
  *   HW_CHECK(cond)             prints the failed condition and exits with status 99
  *
+ * -DHWRT_LIBC_PRINTF (host only) makes hw_printf the libc printf, so tests can check hw_printf
+ * against glibc on the same program.
+ *
  * Rules for programs that must give the same output everywhere: print 64-bit values through
  * (u)int64_t with %lld/%llu/%llx (`long` and size_t are 32-bit on thumb), never print pointers or
  * anything derived from addresses, and keep to one translation unit (the runtime's state and the
@@ -83,6 +86,11 @@ HWRT_FN void hw_flush(void);
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef HWRT_LIBC_PRINTF
+#include <stdio.h>
+#define hw_printf printf
+#define hw_vprintf vprintf
+#endif
 
 HWRT_FN long hwrt_write(int fd, const void *buf, size_t n) { return write(fd, buf, n); }
 HWRT_FN long hw_read(void *buf, size_t n) { return read(0, buf, n); }
@@ -497,6 +505,9 @@ HWRT_FN long hw_write(int fd, const void *buf, size_t n) {
 }
 
 HWRT_FN void hw_flush(void) {
+#ifdef HWRT_LIBC_PRINTF
+    fflush(stdout);
+#endif
     unsigned n = hwrt_out.len, done = 0;
     hwrt_out.len = 0;
     while (done < n) {
@@ -546,6 +557,7 @@ HWRT_FN char *hwrt_digits(uint64_t v, unsigned base, int upper, char *end) {
     return p;
 }
 
+#ifndef HWRT_LIBC_PRINTF
 HWRT_FN int hw_vprintf(const char *fmt, va_list ap) {
     int total = 0;
     for (; *fmt; fmt++) {
@@ -647,6 +659,7 @@ HWRT_FN __attribute__((format(printf, 1, 2))) int hw_printf(const char *fmt, ...
     va_end(ap);
     return n;
 }
+#endif /* HWRT_LIBC_PRINTF */
 
 /* Stop the program with status 99 when `cond` is false, naming the line. */
 #define HW_CHECK(cond)                                                                       \

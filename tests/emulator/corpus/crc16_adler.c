@@ -54,8 +54,8 @@ int main(int argc, char **argv) {
     uint16_t ccitt = crc16_ccitt(check, 9), arc = crc16_arc(check, 9);
     uint32_t ad = adler32((const uint8_t *)"Wikipedia", 9);
     uint16_t fl = fletcher16((const uint8_t *)"abcde", 5);
-    hw_printf("crc16/ccitt-false=%04x crc16/arc=%04x adler32(Wikipedia)=%08x fletcher16(abcde)=%04x\n",
-              ccitt, arc, ad, fl);
+    hw_printf("crc16/ccitt-false=%04x crc16/arc=%04x adler32(Wikipedia)=%08x "
+              "fletcher16(abcde)=%04x\n", ccitt, arc, ad, fl);
     HW_CHECK(ccitt == 0x29b1 && arc == 0xbb3d && ad == 0x11e60398u && fl == 0xc8f0);
 
     uint32_t s = 7;

@@ -42,8 +42,8 @@ int main(int argc, char **argv) {
         int32_t a32 = b32 >> (sh & 31);
         uint64_t ls64 = (uint64_t)b64 << sh;
         /* comparisons: the same bits compared signed and unsigned */
-        flags = flags * 3 + (uint32_t)(b32 < 0) + ((uint32_t)b32 < u32) * 2u + (b8 < (int8_t)u8) * 4u +
-                ((uint64_t)b64 > l64) * 8u;
+        flags = flags * 3 + (uint32_t)(b32 < 0) + ((uint32_t)b32 < u32) * 2u +
+                (b8 < (int8_t)u8) * 4u + ((uint64_t)b64 > l64) * 8u;
         /* selects */
         int32_t m = b32 > (int32_t)u32 ? b32 : (int32_t)u32;
         int32_t n = b16 < b8 ? b16 : b8;

@@ -12,7 +12,8 @@ static void generic_sort(void *base, size_t count, size_t size, compare_fn cmp) 
     for (size_t i = 1; i < count; i++) {
         memcpy(tmp, b + i * size, size);
         size_t j = i;
-        for (; j > 0 && cmp(b + (j - 1) * size, tmp) > 0; j--) memcpy(b + j * size, b + (j - 1) * size, size);
+        for (; j > 0 && cmp(b + (j - 1) * size, tmp) > 0; j--)
+            memcpy(b + j * size, b + (j - 1) * size, size);
         memcpy(b + j * size, tmp, size);
     }
 }
@@ -75,7 +76,8 @@ int main(int argc, char **argv) {
     for (int i = 1; i < 25; i++) HW_CHECK(longs[i - 1] >= longs[i]);
     hw_printf("shorts %d..%d longs %llx..%llx\n", shorts[0], shorts[39],
               (unsigned long long)longs[0], (unsigned long long)longs[24]);
-    for (int i = 0; i < 8; i++) hw_printf("%s:%d%c", pairs[i].name, pairs[i].score, i < 7 ? ' ' : '\n');
+    for (int i = 0; i < 8; i++)
+        hw_printf("%s:%d%c", pairs[i].name, pairs[i].score, i < 7 ? ' ' : '\n');
 
     struct shape shapes[] = {{"square", square_area, {7, 0}}, {"rect", rect_area, {4, 9}},
                              {"triangle", triangle_area, {6, 5}}, {"rect", rect_area, {3, 3}}};

@@ -11,8 +11,8 @@ int main(int argc, char **argv) {
     n += hw_printf("[%lld] [%lld] [%llu] [%llx]\n", (long long)INT64_MAX, (long long)INT64_MIN,
                    (unsigned long long)UINT64_MAX, 0x0123456789abcdefull);
     n += hw_printf("[%ld] [%lu] [%lx]\n", -123456789L, 4000000000UL, 0xfedcba98UL);
-    n += hw_printf("[%zu] [%hd] [%hu] [%hhd] [%hhu]\n", (size_t)12345, (short)-300, (unsigned short)65000,
-                   (signed char)-5, (unsigned char)250);
+    n += hw_printf("[%zu] [%hd] [%hu] [%hhd] [%hhu]\n", (size_t)12345, (short)-300,
+                   (unsigned short)65000, (signed char)-5, (unsigned char)250);
     n += hw_printf("[%5d] [%-5d] [%05d] [%5d] [%05d]\n", 42, 42, 42, -42, -42);
     n += hw_printf("[%8x] [%08x] [%-8X] [%2d] [%1s]\n", 0xabcu, 0xabcu, 0xabcu, 12345, "long");
     n += hw_printf("[%s] [%10s] [%-10s] [%s]\n", "str", "right", "left", "");

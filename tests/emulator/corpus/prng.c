@@ -6,7 +6,9 @@ struct xs128 {
     uint64_t s[2];
 };
 
-static uint64_t lcg64(uint64_t *s) { return *s = *s * 6364136223846793005ull + 1442695040888963407ull; }
+static uint64_t lcg64(uint64_t *s) {
+    return *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+}
 
 static uint64_t xorshift64star(uint64_t *s) {
     uint64_t x = *s;

@@ -42,7 +42,8 @@ static int base64_decode(const char *in, uint8_t *out) {
             v[k] = in[k] == '=' ? 0 : b64_value(in[k]);
             if (v[k] < 0) return -1;
         }
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        uint32_t w =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         out[n++] = (uint8_t)(w >> 16);
         if (in[2] != '=') out[n++] = (uint8_t)(w >> 8);
         if (in[3] != '=') out[n++] = (uint8_t)w;

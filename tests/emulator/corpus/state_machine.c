@@ -99,8 +99,9 @@ static void vend(struct vending *m, enum event e) {
 int main(int argc, char **argv) {
     (void)argc;
     (void)argv;
-    static const char *literals[] = {"0", "42", "-17", "+8", "0x1F", "0XffU", "0777", "08", "0x",
-                                     "12ul", "123lu", "-0x8000000000000000", "1e5", "", "-", "99LL"};
+    static const char *literals[] = {"0", "42", "-17", "+8", "0x1F", "0XffU", "0777", "08",
+                                     "0x", "12ul", "123lu", "-0x8000000000000000", "1e5", "",
+                                     "-", "99LL"};
     int accepted = 0;
     int64_t total = 0;
     for (unsigned i = 0; i < sizeof literals / sizeof literals[0]; i++) {

@@ -12,7 +12,9 @@ static void reverse(char *s) {
 }
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-static int is_alnum(int c) { return (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'z'); }
+static int is_alnum(int c) {
+    return (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'z');
+}
 
 static int is_palindrome(const char *s) {
     if (!*s) return 1;
@@ -69,7 +71,8 @@ int main(int argc, char **argv) {
     reverse(buf);
     hw_printf("reversed: %s\n", buf);
     static const char *candidates[] = {"A man, a plan, a canal: Panama", "racecar", "hwemu",
-                                       "Was it a car or a cat I saw?", "ab", "", "No lemon, no melon"};
+                                       "Was it a car or a cat I saw?", "ab", "",
+                                       "No lemon, no melon"};
     int pals = 0;
     for (unsigned i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
         int p = is_palindrome(candidates[i]);
@@ -95,7 +98,8 @@ int main(int argc, char **argv) {
     const char *text = "the translator translates translated blocks";
     int hits = 0;
     for (const char *p = text; (p = find(p, "transl")) != NULL; p++) hits++;
-    hw_printf("found 'transl' %d times, 'blocks' at %d\n", hits, (int)(find(text, "blocks") - text));
+    hw_printf("found 'transl' %d times, 'blocks' at %d\n", hits,
+              (int)(find(text, "blocks") - text));
 
     const char *words[] = {"thumb", "arm", "cortex", "aarch64", "zig", "block", "arm64", "brk"};
     int nw = (int)(sizeof words / sizeof words[0]);

@@ -63,7 +63,8 @@ int main(int argc, char **argv) {
     static const int codes[] = {-100, 3, 4, 17, 255, 256, 1000, 65536, 1 << 20, -1};
     int sum = 0;
     for (int r = 0; r < 50; r++)
-        for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++) sum += sparse(codes[i]) * (r + 1);
+        for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++)
+            sum += sparse(codes[i]) * (r + 1);
     hw_printf("sparse sum=%d\n", sum);
 
     uint32_t f = 7;

@@ -39,7 +39,8 @@ int main(int argc, char **argv) {
     uint32_t sum = 0;
     for (size_t i = 0; i < len; i++) m[i] = (uint8_t)(i * 7 + (i >> 8));
     for (size_t i = 0; i < len; i++) sum = sum * 31u + m[i];
-    hw_printf("mmap: %u pages zeroed=%d checksum=%08x munmap=%ld\n", (unsigned)((len + 4095) / 4096),
-              zeros == (unsigned)((len + 63) / 64), sum, hw_munmap(m, len));
+    hw_printf("mmap: %u pages zeroed=%d checksum=%08x munmap=%ld\n",
+              (unsigned)((len + 4095) / 4096), zeros == (unsigned)((len + 63) / 64), sum,
+              hw_munmap(m, len));
     return (int)((sum ^ (uint32_t)written) & 0x7f);
 }

@@ -25,9 +25,12 @@ from types import MappingProxyType
 import capstone
 from elftools.elf.elffile import ELFFile
 
+import emulator
 from emulator.toolchain import compile_c
 
 CORPUS_DIR = Path(__file__).with_name("corpus")
+# The demo programs (`make demo`, cycles per iteration): argv[1] is their iteration count.
+EXAMPLES_DIR = Path(emulator.__file__).with_name("examples")
 
 # Host builds treat warnings as errors: a format string that does not match its arguments would
 # make the reference output wrong on every target at once.
@@ -56,6 +59,12 @@ def corpus_programs() -> list[CorpusProgram]:
         CorpusProgram(path.stem, path, _ARGV.get(path.stem, ()), _STDIN.get(path.stem, b""))
         for path in sorted(CORPUS_DIR.glob("*.c"))
     ]
+
+
+def example_programs(iterations: int = 3) -> list[CorpusProgram]:
+    """The demo programs of emulator/examples, each set to run ``iterations`` iterations."""
+    return [CorpusProgram(path.stem, path, (str(iterations),))
+            for path in sorted(EXAMPLES_DIR.glob("*.c"))]
 
 
 def corpus_program(name_or_path: str | Path) -> CorpusProgram:

@@ -19,6 +19,7 @@ from corpus_programs import (
     CorpusProgram,
     corpus_program,
     corpus_programs,
+    example_programs,
     fp_simd_instructions,
     host_reference,
     run_host,
@@ -198,3 +199,63 @@ def test_sieve_matches_python():
     text = out.decode()
     assert f"primes<={limit}: {len(primes)} sum={sum(primes)} largest={primes[-1]}\n" in text
     assert f"twin pairs={twins} largest gap={gap} after {gap_at}\n" in text
+
+
+EXAMPLES = example_programs()
+
+
+def test_examples_are_there():
+    assert {p.name for p in EXAMPLES} == {"crc32", "intmark", "sort"}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_builds_and_scales_with_iterations(example: CorpusProgram):
+    one, three = run_host(example, argv=("1",)), run_host(example, argv=("3",))
+    assert one == run_host(example, argv=("1",))
+    assert b"iterations=1 " in one[0] and b"iterations=3 " in three[0]
+    assert one[0].splitlines()[0] == three[0].splitlines()[0]  # iteration 0 is the same
+    for opt in ("-O0", "-O2"):
+        exe = compile_c([example.path], "aarch64", opt)
+        _check_executable(exe, "EM_AARCH64")
+        assert fp_simd_instructions(exe) == []
+    exe = compile_c([example.path], "thumb", "-O2")
+    assert _check_executable(exe, "EM_ARM") & 1
+    assert fp_simd_instructions(exe) == []
+
+
+def test_crc32_example_matches_zlib():
+    example = next(p for p in EXAMPLES if p.name == "crc32")
+    out, status = run_host(example, argv=("5",))
+    buffer, x = bytearray(), 0x2545F491
+    for _ in range(4096):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        buffer.append(x & 0xFF)
+    acc = 0
+    for it in range(5):
+        buffer[it] ^= it + 1
+        crc = zlib.crc32(bytes(buffer))
+        assert f"iteration {it}: crc32={crc:08x}\n".encode() in out
+        acc ^= crc
+    assert out.endswith(f"iterations=5 bytes/iteration=4096 xor={acc:08x}\n".encode())
+    assert status == acc & 0x7F
+
+
+def test_sort_example_matches_python():
+    example = next(p for p in EXAMPLES if p.name == "sort")
+    out, _ = run_host(example, argv=("2",))
+    state, total, lines = 0x9E3779B97F4A7C15, 0, []
+    for it in range(2):
+        keys = []
+        for _ in range(512):
+            state = (state * 6364136223846793005 + 1442695040888963407) % 2**64
+            keys.append((state >> 32) - (1 << 32 if state >> 63 else 0))
+        keys.sort()
+        digest = 0
+        for k in keys:
+            digest = ((digest ^ (k & 0xFFFFFFFF)) * 16777619) & 0xFFFFFFFF
+        lines.append(f"iteration {it}: min={keys[0]} max={keys[-1]} digest={digest:08x}")
+        total = (total + digest) & 0xFFFFFFFF
+    lines.append(f"sort demo: iterations=2 keys/iteration=512 sum={total:08x}")
+    assert out.decode().splitlines() == lines

@@ -1,0 +1,142 @@
+"""The three storage strategies side by side on one video, in one run.
+
+For each strategy (golden only, all consumption formats, vstore's configured set): ingest into a
+fresh store on the same modeled device, then run each cascade at each accuracy target. Reports
+query seconds, speed (x real time), F1, stored bytes and ingestion CPU seconds, the speedup of
+vstore over golden, and the retrieval speed of stored segments against plain PyAV decoding of
+the same bytes. Optionally draws query speed against accuracy target for the three strategies.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from video import codec
+from video.errors import InfeasibleTargetError
+from video.profiler import DEFAULT_GRID, Profiler, ProfileGrid
+from video.query import query
+from video.session import DEFAULT_CASCADE, ingest_video
+from video.store import VideoStore
+
+STRATEGY_KEYS = {"golden": "golden", "all": "all", "auto": "vstore"}
+BENCH_TARGETS = (0.8, 0.9, 0.95)
+
+
+def retrieval_vs_pyav(store: VideoStore, stream: str, repeats: int = 3) -> dict:
+    """Seconds to retrieve (read + parse + decode) every H.264 segment of the store, against
+    plain PyAV decoding of the same bytes; best of ``repeats``."""
+    entries = store.entries(stream)
+    ours, plain, frames = [], [], 0
+    for _ in range(repeats):
+        t_ours = t_plain = 0.0
+        frames = 0
+        for fmt, segs in entries.items():
+            if "h264" not in fmt:
+                continue
+            for window in range(len(segs)):
+                t0 = time.perf_counter()
+                blob, _ = store.read_segment(stream, fmt, window)
+                seg = codec.Segment.parse(blob)
+                frames += len(seg.decode(range(seg.count)))
+                t_ours += time.perf_counter() - t0
+                t0 = time.perf_counter()
+                codec.plain_decode(blob)
+                t_plain += time.perf_counter() - t0
+        ours.append(t_ours)
+        plain.append(t_plain)
+    return {"frames": frames, "store_seconds": min(ours), "pyav_seconds": min(plain),
+            "ratio": min(plain) / max(min(ours), 1e-9)}
+
+
+def run_bench(video: str | Path, device: str = "ssd", grid: ProfileGrid = DEFAULT_GRID,
+              cascades: list[list[str]] | None = None,
+              targets: tuple[float, ...] = BENCH_TARGETS, workdir: str | Path | None = None,
+              plot: str | Path | None = None) -> dict:
+    """Benchmark the three strategies on ``video``; returns the report (see module doc)."""
+    cascades = cascades or [list(DEFAULT_CASCADE)]
+    ops = sorted({op for c in cascades for op in c})
+    primary = (",".join(cascades[0]), 0.9 if 0.9 in targets else targets[0])
+    profiler = Profiler(video, device=device, grid=grid)
+    report: dict = {"video": str(video), "device": device, "video_seconds": profiler.info.seconds,
+                    "primary_query": {"cascade": primary[0], "target": primary[1]},
+                    "strategies": {}}
+    with tempfile.TemporaryDirectory(prefix="hwemu-vbench-", dir=workdir) as tmp:
+        for strategy, key in STRATEGY_KEYS.items():
+            store_dir = Path(tmp) / key
+            ingest, config = ingest_video(video, store_dir, strategy, device=device, ops=ops,
+                                          targets=targets, grid=grid, profiler=profiler,
+                                          cascades=cascades)
+            entry = {"formats": ingest.formats, "storage_bytes": ingest.stored_bytes,
+                     "ingest_seconds": ingest.cpu_seconds,
+                     "ingest_wall_seconds": ingest.wall_seconds, "queries": []}
+            with VideoStore(store_dir) as store:
+                for cascade in cascades:
+                    for target in targets:
+                        entry["queries"].append(_query_row(store, cascade, target))
+                if strategy in ("golden", "auto"):
+                    entry["retrieval_vs_pyav"] = retrieval_vs_pyav(store, ingest.stream)
+            main = next(q for q in entry["queries"]
+                        if q["cascade"] == primary[0] and q["target"] == primary[1])
+            entry.update({k: main[k] for k in ("query_seconds", "speed_x_realtime", "f1")})
+            report["strategies"][key] = entry
+    s = report["strategies"]
+    report["speedup_vs_golden"] = _ratio(s["vstore"]["speed_x_realtime"],
+                                         s["golden"]["speed_x_realtime"])
+    report["speedups_vs_golden"] = [
+        {"cascade": v["cascade"], "target": v["target"],
+         "speedup": _ratio(v["speed_x_realtime"], g["speed_x_realtime"]), "f1": v["f1"]}
+        for v, g in zip(s["vstore"]["queries"], s["golden"]["queries"])]
+    report["vs_all"] = {
+        "storage_ratio": _ratio(s["vstore"]["storage_bytes"], s["all"]["storage_bytes"]),
+        "ingest_ratio": _ratio(s["vstore"]["ingest_seconds"], s["all"]["ingest_seconds"])}
+    if plot:
+        plot_speed_vs_accuracy(report, plot)
+        report["plot"] = str(plot)
+    return report
+
+
+def _query_row(store: VideoStore, cascade: list[str], target: float) -> dict:
+    row = {"cascade": ",".join(cascade), "target": target}
+    try:
+        result = query(store, cascade, target)
+    except InfeasibleTargetError as exc:
+        return {**row, "error": str(exc), "query_seconds": None, "speed_x_realtime": None,
+                "f1": None}
+    return {**row, "query_seconds": result.query_seconds,
+            "speed_x_realtime": result.speed_x_realtime, "f1": result.f1,
+            "io_seconds": result.io_seconds, "decode_seconds": result.decode_seconds,
+            "operator_seconds": result.operator_seconds,
+            "stages": [s.to_json() for s in result.stages]}
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def plot_speed_vs_accuracy(report: dict, path: str | Path) -> None:
+    """PNG: query speed (x real time, log scale) against accuracy target, per strategy."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for key, entry in report["strategies"].items():
+        for cascade in dict.fromkeys(q["cascade"] for q in entry["queries"]):
+            rows = [q for q in entry["queries"]
+                    if q["cascade"] == cascade and q["speed_x_realtime"]]
+            ax.plot([q["target"] for q in rows], [q["speed_x_realtime"] for q in rows],
+                    marker="o", label=f"{key}: {cascade}")
+    ax.set_xlabel("accuracy target (F1)")
+    ax.set_ylabel("query speed (x real time)")
+    ax.set_yscale("log")
+    ax.set_title(f"{Path(report['video']).name} on {report['device']}")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    tmp = Path(path).with_suffix(".tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(path)

@@ -19,6 +19,7 @@
  *   hw_putchar, hw_puts, hw_flush, hw_write(fd, buf, n), hw_read(buf, n) (stdin), hw_exit(code)
  *   hw_malloc/hw_calloc/hw_realloc/hw_free  size-class allocator over brk (host: libc malloc)
  *   hw_writev, hw_getpid, hw_uname, hw_clock_gettime, hw_mmap, hw_munmap  thin syscall wrappers
+ *   hw_udivmod64, hw_sdivmod64 64-bit division from 32-bit divides (thumb's __aeabi_[u]ldivmod)
  *   HW_CHECK(cond)             prints the failed condition and exits with status 99
  *
  * -DHWRT_LIBC_PRINTF (host only) makes hw_printf the libc printf, so tests can check hw_printf
@@ -74,6 +75,82 @@ struct hw_timespec {
 #define HWRT_FN static __attribute__((unused))
 
 HWRT_FN void hw_flush(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* 64-bit division from 32-bit hardware divides (ARMv7-M has only UDIV/SDIV 32/32): what thumb  */
+/* builds call for every 64-bit `/` and `%`.  Portable C, so every target can cross-check it.   */
+/* ------------------------------------------------------------------------------------------ */
+
+/* (u1:u0) / v for u1 < v, by Knuth's algorithm D with two 16-bit quotient digits: the divisor
+ * is normalised so each digit's 32/16 estimate is at most two too large, then corrected. */
+HWRT_FN uint32_t hwrt_div64by32(uint32_t u1, uint32_t u0, uint32_t v, uint32_t *rem) {
+    unsigned s = (unsigned)__builtin_clz(v);
+    v <<= s;
+    uint32_t vh = v >> 16, vl = v & 0xffffu;
+    uint32_t part = s ? u1 << s | u0 >> (32 - s) : u1; /* running remainder, always < v */
+    uint32_t low = u0 << s;
+    uint32_t digit[2] = {low >> 16, low & 0xffffu};
+    uint32_t q = 0;
+    for (int i = 0; i < 2; i++) {
+        uint32_t qd = part / vh, rhat = part - qd * vh;
+        while (qd > 0xffffu || qd * vl > (rhat << 16 | digit[i])) {
+            qd--;
+            rhat += vh;
+            if (rhat > 0xffffu) break;
+        }
+        part = (part << 16) + digit[i] - qd * v; /* exact modulo 2^32: the result is < v */
+        q = q << 16 | qd;
+    }
+    *rem = part >> s;
+    return q;
+}
+
+/* Unsigned 64-bit quotient, remainder in *rem.  Division by zero gives 0 remainder n (AArch64's
+ * UDIV gives 0 too). */
+HWRT_FN __attribute__((used)) uint64_t hw_udivmod64(uint64_t n, uint64_t d, uint64_t *rem) {
+    uint32_t nh = (uint32_t)(n >> 32), nl = (uint32_t)n, dh = (uint32_t)(d >> 32);
+    uint32_t dl = (uint32_t)d, r;
+    if (d > n || d == 0) {
+        *rem = n;
+        return 0;
+    }
+    if (dh == 0) {
+        if (nh == 0) {
+            uint32_t q = nl / dl;
+            *rem = nl - q * dl;
+            return q;
+        }
+        uint32_t qh = nh / dl;
+        uint32_t ql = hwrt_div64by32(nh - qh * dl, nl, dl, &r);
+        *rem = r;
+        return (uint64_t)qh << 32 | ql;
+    }
+    /* d >= 2^32, so the quotient fits 32 bits: divide n/2 by the top word of the normalised
+     * divisor, scale back, and the estimate is the quotient or one more than it */
+    unsigned s = (unsigned)__builtin_clz(dh);
+    uint32_t top = (uint32_t)((d << s) >> 32);
+    uint64_t half = n >> 1;
+    uint64_t q = hwrt_div64by32((uint32_t)(half >> 32), (uint32_t)half, top, &r);
+    q = q << s >> 31;
+    if (q) q--;
+    uint64_t left = n - q * d;
+    if (left >= d) {
+        q++;
+        left -= d;
+    }
+    *rem = left;
+    return q;
+}
+
+/* Signed: truncates toward zero; the remainder takes the dividend's sign (C semantics). */
+HWRT_FN __attribute__((used)) int64_t hw_sdivmod64(int64_t n, int64_t d, int64_t *rem) {
+    uint64_t un = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+    uint64_t ud = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+    uint64_t ur;
+    uint64_t uq = hw_udivmod64(un, ud, &ur);
+    *rem = (int64_t)(n < 0 ? 0 - ur : ur);
+    return (int64_t)((n < 0) != (d < 0) ? 0 - uq : uq);
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Host: everything maps onto libc.                                                            */
@@ -298,48 +375,6 @@ HWRT_LIBC char *strcpy(char *restrict dst, const char *restrict src) {
 /* ------------------------------------------------------------------------------------------ */
 #define HWRT_AEABI __attribute__((used))
 
-/* Unsigned 64-bit division by shift and subtract, using only 32-bit hardware division (a 64-bit
- * `/` here would call __aeabi_uldivmod, i.e. itself).  Division by zero yields 0 remainder n,
- * like AArch64's UDIV yields 0. */
-HWRT_FN __attribute__((used)) uint64_t hwrt_udivmod64(uint64_t n, uint64_t d, uint64_t *rem) {
-    if (d == 0) {
-        *rem = n;
-        return 0;
-    }
-    if ((n >> 32) == 0 && (d >> 32) == 0) {
-        uint32_t q = (uint32_t)n / (uint32_t)d;
-        *rem = (uint32_t)n - q * (uint32_t)d;
-        return q;
-    }
-    if (d > n) {
-        *rem = n;
-        return 0;
-    }
-    int shift = __builtin_clzll(d) - __builtin_clzll(n);
-    uint64_t q = 0;
-    d <<= shift;
-    for (; shift >= 0; shift--) {
-        q <<= 1;
-        if (n >= d) {
-            n -= d;
-            q |= 1;
-        }
-        d >>= 1;
-    }
-    *rem = n;
-    return q;
-}
-
-/* Signed: truncates toward zero; the remainder takes the dividend's sign (C semantics). */
-HWRT_FN __attribute__((used)) int64_t hwrt_sdivmod64(int64_t n, int64_t d, int64_t *rem) {
-    uint64_t un = n < 0 ? -(uint64_t)n : (uint64_t)n;
-    uint64_t ud = d < 0 ? -(uint64_t)d : (uint64_t)d;
-    uint64_t ur;
-    uint64_t uq = hwrt_udivmod64(un, ud, &ur);
-    *rem = n < 0 ? -(int64_t)ur : (int64_t)ur;
-    return (n < 0) != (d < 0) ? -(int64_t)uq : (int64_t)uq;
-}
-
 /* __aeabi_[u]ldivmod return the quotient in r0:r1 and the remainder in r2:r3: a C function
  * cannot, so these shims pass a stack slot for the remainder and load it into r2:r3. */
 #define HWRT_DIVMOD_SHIM(name, impl)                                                         \
@@ -353,8 +388,8 @@ HWRT_FN __attribute__((used)) int64_t hwrt_sdivmod64(int64_t n, int64_t d, int64
                          "add sp, sp, #16\n\t"                                               \
                          "pop {r4, pc}");                                                    \
     }
-HWRT_DIVMOD_SHIM(__aeabi_uldivmod, hwrt_udivmod64)
-HWRT_DIVMOD_SHIM(__aeabi_ldivmod, hwrt_sdivmod64)
+HWRT_DIVMOD_SHIM(__aeabi_uldivmod, hw_udivmod64)
+HWRT_DIVMOD_SHIM(__aeabi_ldivmod, hw_sdivmod64)
 
 HWRT_AEABI void __aeabi_memcpy(void *d, const void *s, size_t n) { memcpy(d, s, n); }
 HWRT_AEABI void __aeabi_memcpy4(void *d, const void *s, size_t n) { memcpy(d, s, n); }

@@ -1,6 +1,7 @@
 /* 64-bit multiply and divide: full 128-bit products (via __int128 where the target has it, and
  * by 32-bit halves everywhere, cross-checked), signed/unsigned division by variables and by
- * constants, remainders of negative numbers and multiply-high. */
+ * constants, remainders of negative numbers, multiply-high, and hwrt's 64-bit division from
+ * 32-bit steps checked against the compiler's. */
 #include "hwrt.h"
 
 struct u128 {
@@ -48,9 +49,31 @@ static int64_t by_constants_signed(int64_t x) {
     return x / 3 + x / -7 + x / 10 + x / 16 + x % 10 + x % -9 + x % 16;
 }
 
+/* hw_udivmod64/hw_sdivmod64 against the compiler's `/` and `%` (on thumb those are the same
+ * code, on the other targets a hardware or libc division) */
+static uint64_t check_runtime_division(uint64_t n, uint64_t d) {
+    uint64_t r;
+    int64_t sr;
+    uint64_t q = hw_udivmod64(n, d, &r);
+    HW_CHECK(q == n / d && r == n % d);
+    int64_t sq = hw_sdivmod64((int64_t)n, (int64_t)d, &sr);
+    if (!((int64_t)n == INT64_MIN && (int64_t)d == -1))
+        HW_CHECK(sq == (int64_t)n / (int64_t)d && sr == (int64_t)n % (int64_t)d);
+    return q ^ r ^ (uint64_t)sq;
+}
+
 int main(int argc, char **argv) {
     (void)argc;
     (void)argv;
+    static const uint64_t edges[] = {1, 2, 3, 7, 10, 0xffff, 0x10000, 0x10001, 0x7fffffff,
+                                     0x80000000ull, 0xffffffffull, 0x100000000ull,
+                                     0x100000001ull, 0xffffffff00000000ull, 0x8000000000000000ull,
+                                     0x7fffffffffffffffull, ~0ull, 0x123456789abcdefull};
+    const unsigned n_edges = sizeof edges / sizeof edges[0];
+    uint64_t div_acc = 0;
+    for (unsigned i = 0; i < n_edges; i++)
+        for (unsigned j = 0; j < n_edges; j++)
+            div_acc += check_runtime_division(edges[i], edges[j]);
     uint64_t s = 0x243f6a8885a308d3ull, acc = 0;
     int64_t sacc = 0;
     for (int i = 0; i < 250; i++) {
@@ -64,6 +87,8 @@ int main(int argc, char **argv) {
         HW_CHECK(umulh(a, b) == mul_halves(a, b).hi && a * b == mul_halves(a, b).lo);
         HW_CHECK(smulh(sa, sb) == smulh_halves(sa, sb));
 
+        div_acc += check_runtime_division(a, b);
+        div_acc += check_runtime_division(a >> (i % 64), b >> 20 | 1);
         uint64_t q = a / b, r = a % b;
         HW_CHECK(q * b + r == a && r < b);
         int64_t sq = sa / sb, sr = sa % sb;
@@ -76,7 +101,8 @@ int main(int argc, char **argv) {
         acc += q ^ r ^ umulh(a, b) ^ by_constants(a) ^ (a32 / b32) ^ (a32 % b32);
         sacc += sq + sr + smulh(sa, sb) + by_constants_signed(sa) + s32 / d32 + s32 % d32;
     }
-    hw_printf("acc=%016llx sacc=%lld\n", (unsigned long long)acc, (long long)sacc);
+    hw_printf("acc=%016llx sacc=%lld div_acc=%016llx\n", (unsigned long long)acc, (long long)sacc,
+              (unsigned long long)div_acc);
     hw_printf("umulh(max,max)=%llx smulh(min,-1)=%lld smulh(-3,5)=%lld\n",
               (unsigned long long)umulh(~0ull, ~0ull), (long long)smulh(INT64_MIN, -1),
               (long long)smulh(-3, 5));

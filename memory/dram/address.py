@@ -58,8 +58,9 @@ def decode(spec: DeviceSpec, addresses: np.ndarray, mapping: str = DEFAULT_MAPPI
            bank_xor: bool = True) -> DecodedAddresses:
     """Coordinates of every address; an address beyond the capacity is an error.
 
-    ``bank_xor`` permutes the flat bank index by the folded row number (banks must be a power
-    of two), so streams whose addresses differ only in row bits spread over the banks.
+    ``bank_xor`` permutes the bank within its group by the folded row number (banks per group
+    a power of two): streams whose addresses differ only in row bits, which walk all bank groups
+    in step, then sit in different banks of each group instead of evicting each other's rows.
     """
     order = parse_mapping(mapping)
     addresses = np.asarray(addresses, dtype=np.uint64)
@@ -76,13 +77,14 @@ def decode(spec: DeviceSpec, addresses: np.ndarray, mapping: str = DEFAULT_MAPPI
     for field in reversed(order):
         digits[field] = (unit % np.uint64(radix[field])).astype(np.int64)
         unit = unit // np.uint64(radix[field])
-    bank = digits["Bg"] * org.banks_per_group + digits["Ba"]
-    if bank_xor and org.banks & (org.banks - 1) == 0:
-        bank ^= fold_row(digits["Ro"], org.banks)
+    bank_in_group = digits["Ba"]
+    per_group = org.banks_per_group
+    if bank_xor and per_group & (per_group - 1) == 0:
+        bank_in_group = bank_in_group ^ fold_row(digits["Ro"], per_group)
     return DecodedAddresses(
         channel=digits["Ch"],
-        bank_group=bank // org.banks_per_group,
-        bank=bank,
+        bank_group=digits["Bg"],
+        bank=digits["Bg"] * per_group + bank_in_group,
         row=digits["Ro"],
         column=digits["Co"],
     )

@@ -104,7 +104,8 @@ def simulate_channels(ch_start, bank, row, is_write, arrival, banks_per_group, n
     """Serve every request; returns (completion cycle, needed-ACT flag) per request and per
     channel (column commands, refreshes, last busy cycle). Requests are grouped by channel
     (``ch_start`` offsets) and in arrival order within a channel; ``bank`` is the flat bank
-    index (bank group * banks_per_group + bank)."""
+    index (bank group * banks_per_group + bank). Requests enter in order: one whose queue is
+    full holds back those behind it, as Ramulator's and DRAMSim3's trace front ends do."""
     n = arrival.shape[0]
     n_channels = ch_start.shape[0] - 1
     n_groups = n_banks // banks_per_group
@@ -181,14 +182,14 @@ def simulate_channels(ch_start, bank, row, is_write, arrival, banks_per_group, n
             best_cmd = 0
             best_hit = False
             for b in range(n_banks):
-                first = head[mode, b]
-                if first < 0:
+                oldest = head[mode, b]
+                if oldest < 0:
                     continue
                 current = open_row[b]
-                candidate = first
+                candidate = oldest
                 hit = False
                 if current >= 0:
-                    x = first
+                    x = oldest
                     while x >= 0:
                         if row[x] == current:
                             candidate = x

@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import failure inside an existing module
+            if exc.name is None or not name.startswith(exc.name):  # a real import failure
                 raise
             continue
         module.register(subparsers)

@@ -51,7 +51,7 @@ def _cset(ctx: BlockContext, i: A64Insn) -> None:
     cond, inv = CONDITIONS[i.cond], CONDITIONS[i.cond ^ 1]
     ctx.code.op("ite", cond)
     ctx.code.op("mov.w", f"{lo}, #0", cond=cond)
-    ctx.code.op("mov.w", f"{lo}, #{0xFFFFFFFF if ones else 1}", cond=inv)
+    ctx.code.op("mov.w", f"{lo}, #{0xFFFFFFFF if ones else 1:#x}", cond=inv)
     if hi is not None:
         ctx.code.op("mov.w", f"{hi}, {lo}")
 

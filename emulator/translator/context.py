@@ -70,6 +70,7 @@ class BlockContext:
 
     def prepare_exit(self) -> None:
         """Write back dirty registers and restore the flags before leaving the block."""
+        self.rc.commit()
         self.rc.flush()
         self.need_flags()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from emulator.translator.context import BlockContext
 from emulator.translator.exits import ExitKind
 from isa.a64.insn import A64Insn
+from isa.thumb2.encode import divide
 
 KINDS = ("dp2",)
 
@@ -20,7 +21,8 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
             ctx.end_with(ExitKind.HELPER, i.next_addr, i)
             return
         n, m = rc.lo(i.rn), rc.lo(i.rm)
-        op(i.op, f"{rc.def32(i.rd)}, {n}, {m}")
+        d = rc.def32(i.rd)
+        ctx.code.raw(divide(i.op == "sdiv", _num(d), _num(n), _num(m)), i.op)
         return
     if not i.sf:
         n, m = rc.lo(i.rn), rc.lo(i.rm)
@@ -33,6 +35,10 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         op({"lslv": "lsl.w", "lsrv": "lsr.w", "asrv": "asr.w"}[i.op], f"{d}, {n}, {amount}")
         return
     _shift64(ctx, i)
+
+
+def _num(reg: str) -> int:
+    return int(reg[1:])
 
 
 def _shift64(ctx: BlockContext, i: A64Insn) -> None:

@@ -43,6 +43,12 @@ class HostCode:
         self.n_insns += 1
         return self.n_insns - 1
 
+    def raw(self, halfwords: tuple[int, ...], mnemonic: str) -> int:
+        """One instruction given as encoded halfwords, costed as ``mnemonic``."""
+        index = self.op(mnemonic)
+        self.lines[-1] = ".hword " + ", ".join(f"{h:#06x}" for h in halfwords)
+        return index
+
     def new_label(self) -> str:
         self._labels += 1
         return f".L{self._labels}"

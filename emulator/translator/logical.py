@@ -32,7 +32,7 @@ def _dest(ctx: BlockContext, i: A64Insn, sf: bool):
 
 def _apply(ctx: BlockContext, name: str, d: str, a: str, b: str) -> None:
     if name == "orr" and a is None:
-        ctx.code.op("mov.w", f"{d}, {b}")
+        ctx.code.op("mov", f"{d}, {b}")
     else:
         ctx.code.op(name + ".w" if name != "orn" else name, f"{d}, {a}, {b}")
 
@@ -40,7 +40,7 @@ def _apply(ctx: BlockContext, name: str, d: str, a: str, b: str) -> None:
 def _imm_word(ctx: BlockContext, name: str, value: int) -> tuple[str, str]:
     """Thumb operation and operand for a 32-bit immediate, using BIC for AND of awkward masks."""
     if name == "and" and not is_modified_immediate(value) and is_modified_immediate(~value):
-        return "bic", f"#{~value & 0xFFFFFFFF}"
+        return "bic", f"#{~value & 0xFFFFFFFF:#x}"
     return name, imm32(ctx, value)
 
 

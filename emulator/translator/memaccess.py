@@ -39,6 +39,11 @@ def _at(base: str, offset: int) -> str:
     return f"[{base}, #{offset}]" if offset else f"[{base}]"
 
 
+def _form(mnemonic: str, offset: int) -> str:
+    """Keystone wants negative offsets without the ``.w`` width suffix."""
+    return mnemonic.split(".")[0] if offset < 0 else mnemonic
+
+
 def load(ctx: BlockContext, rt: int, size: int, signed: bool, sf: bool, base: str,
          offset: int) -> None:
     """rt = memory[base+offset] (size log2 bytes; signed loads extend to W or X by ``sf``)."""
@@ -46,15 +51,15 @@ def load(ctx: BlockContext, rt: int, size: int, signed: bool, sf: bool, base: st
     base, offset = address(ctx, base, offset, 4 if size == 3 else 0)
     if size == 3:
         lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt)
-        op("ldr.w", f"{lo}, {_at(base, offset)}")
-        op("ldr.w", f"{hi}, {_at(base, offset + 4)}")
+        op(_form("ldr.w", offset), f"{lo}, {_at(base, offset)}")
+        op(_form("ldr.w", offset + 4), f"{hi}, {_at(base, offset + 4)}")
     elif signed and sf:
         lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt)
-        op(LOAD_OPS[(size, True)], f"{lo}, {_at(base, offset)}")
+        op(_form(LOAD_OPS[(size, True)], offset), f"{lo}, {_at(base, offset)}")
         op("asr.w", f"{hi}, {lo}, #31")
     else:
         lo = rc.temp() if rt == ZR else rc.def32(rt)
-        op(LOAD_OPS[(size, signed)], f"{lo}, {_at(base, offset)}")
+        op(_form(LOAD_OPS[(size, signed)], offset), f"{lo}, {_at(base, offset)}")
 
 
 def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int) -> None:
@@ -63,10 +68,10 @@ def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int) -> None
     base, offset = address(ctx, base, offset, 4 if size == 3 else 0)
     if size == 3:
         lo, hi = rc.pair(rt)
-        op("str.w", f"{lo}, {_at(base, offset)}")
-        op("str.w", f"{hi}, {_at(base, offset + 4)}")
+        op(_form("str.w", offset), f"{lo}, {_at(base, offset)}")
+        op(_form("str.w", offset + 4), f"{hi}, {_at(base, offset + 4)}")
     else:
-        op(STORE_OPS[size], f"{rc.lo(rt)}, {_at(base, offset)}")
+        op(_form(STORE_OPS[size], offset), f"{rc.lo(rt)}, {_at(base, offset)}")
 
 
 def writeback(ctx: BlockContext, rn: int, old: tuple[str, str], delta: int) -> tuple[str, str]:

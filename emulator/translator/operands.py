@@ -15,7 +15,7 @@ SHIFT_NAMES = ("lsl", "lsr", "asr", "ror")
 def imm32(ctx: BlockContext, value: int) -> str:
     """``#value`` if Thumb-2 can encode it as a modified immediate, else a temp holding it."""
     value &= 0xFFFFFFFF
-    return f"#{value}" if is_modified_immediate(value) else ctx.rc.const(value)
+    return f"#{value:#x}" if is_modified_immediate(value) else ctx.rc.const(value)
 
 
 def shifted32(ctx: BlockContext, guest: int, shift: int, amount: int) -> str:

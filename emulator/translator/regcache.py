@@ -54,10 +54,11 @@ class RegCache:
     def _alloc(self, low: bool = False) -> str:
         pool = ALLOCATABLE[:8] if low else ALLOCATABLE
         for reg in pool:
-            if reg not in self.owner:
+            if reg not in self.owner and reg not in self.pinned:
                 self._touch(reg)
                 return reg
-        victims = [r for r in pool if r not in self.pinned and isinstance(self.owner[r], Entry)]
+        victims = [r for r in pool if isinstance(self.owner[r], Entry)
+                   and not {self.owner[r].lo, self.owner[r].hi} & self.pinned]
         if not victims:
             raise RegisterPressure("no host register left to allocate")
         self._evict(self.owner[min(victims, key=lambda r: self.age.get(r, 0))])
@@ -93,9 +94,9 @@ class RegCache:
         if value <= 0xFFFF:
             self.code.op("movw", f"{reg}, #{value}")
         elif is_modified_immediate(value):
-            self.code.op("mov.w", f"{reg}, #{value}")
+            self.code.op("mov.w", f"{reg}, #{value:#x}")
         elif is_modified_immediate(~value & 0xFFFFFFFF):
-            self.code.op("mvn.w", f"{reg}, #{~value & 0xFFFFFFFF}")
+            self.code.op("mvn.w", f"{reg}, #{~value & 0xFFFFFFFF:#x}")
         else:
             self.code.op("movw", f"{reg}, #{value & 0xFFFF}")
             self.code.op("movt", f"{reg}, #{value >> 16}")
@@ -188,8 +189,9 @@ class RegCache:
         """def64 or def32 by operand size; the high register is None for W results."""
         return self.def64(guest) if sf else (self.def32(guest), None)
 
-    def end_insn(self) -> None:
-        """Commit pending definitions, free temps and unpin everything."""
+    def commit(self) -> None:
+        """Make pending definitions the guest registers' current values (their old host
+        registers stay pinned, so they are not reused before the instruction ends)."""
         for new in self.pending:
             old = self.entries.pop(new.guest, None)
             if old is not None:
@@ -206,6 +208,10 @@ class RegCache:
                 if reg is not None:
                     self.owner[reg] = new
         self.pending.clear()
+
+    def end_insn(self) -> None:
+        """Commit pending definitions, free temps and unpin everything."""
+        self.commit()
         for reg in [r for r, o in self.owner.items() if o == "temp"]:
             del self.owner[reg]
         self.pinned.clear()
@@ -239,15 +245,14 @@ class RegCache:
 
     def flush(self) -> None:
         """Write every dirty guest register back to the state block (flags untouched)."""
-        dirty = [e for e in self.entries.values() if e.dirty]
         zero = None
-        if any(e.hi is None for e in dirty):
+        if any(e.dirty and e.hi is None for e in self.entries.values()):
             try:
-                zero = self.temp()
+                zero = self.temp()  # may itself evict (and so write back) an entry
                 self.code.op("movw", f"{zero}, #0")
             except RegisterPressure:
                 zero = None
-        for entry in dirty:
+        for entry in [e for e in self.entries.values() if e.dirty]:
             self._store(entry, zero)
             if entry.lo is None:
                 self._evict(entry)

@@ -19,5 +19,17 @@ def assemble(text: str, addr: int) -> bytes:
     try:
         encoding, _ = _engine().asm(text, addr)
     except keystone.KsError as exc:
-        raise AssembleError(f"host assembly rejected ({exc}) in:\n{text}") from None
+        raise AssembleError(f"host assembly rejected ({exc}): {_culprit(text)}") from None
     return bytes(encoding or b"")
+
+
+def _culprit(text: str) -> str:
+    """The first line Keystone rejects on its own (label references aside)."""
+    for line in text.splitlines():
+        if line.endswith(":") or ".L" in line:
+            continue
+        try:
+            _engine().asm(line, 0)
+        except keystone.KsError:
+            return line
+    return text

@@ -37,3 +37,10 @@ def is_modified_immediate(value: int) -> bool:
         if unrot < 0x100 and unrot & 0x80:
             return True
     return False
+
+
+def divide(signed: bool, rd: int, rn: int, rm: int) -> tuple[int, int]:
+    """SDIV/UDIV (encoding T1) as two halfwords: Keystone's Thumb mode lacks the divide
+    extension that every ARMv7-M core has."""
+    first = (0xFB90 if signed else 0xFBB0) | rn
+    return first, 0xF0F0 | (rd << 8) | rm

@@ -1,0 +1,82 @@
+"""The translation cache: host code placement in the M core's code memory, block chaining and
+the jump cache used by indirect branches.
+
+Eviction policy: when a new block does not fit, the whole cache is flushed (every block, chain
+and jump-cache entry dropped) and translation restarts from empty, as QEMU's tb_flush does.  It
+never leaves a dangling chain and costs nothing on the hot path.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from emulator import layout
+from emulator.errors import GuestError
+from emulator.translator.block import TranslatedBlock
+from emulator.translator.exits import Exit
+from isa.thumb2.encode import branch_w
+
+
+class CodeCache:
+    def __init__(self, uc, size: int) -> None:
+        self.uc = uc
+        self.base = layout.CODE_CACHE
+        self.size = size
+        self.cursor = self.base
+        self.blocks: dict[int, TranslatedBlock] = {}
+        self.by_token: dict[int, tuple[TranslatedBlock, Exit]] = {}
+        self.flushes = 0
+        self.bytes_used_peak = 0
+        self._clear_jump_table()
+
+    def lookup(self, guest_pc: int) -> TranslatedBlock | None:
+        return self.blocks.get(guest_pc)
+
+    def insert(self, block: TranslatedBlock) -> TranslatedBlock:
+        """Place ``block`` (flushing everything first if it does not fit) and index its exits."""
+        size = (block.size + 3) & ~3
+        if size > self.size:
+            raise GuestError(f"a translated block of {size} bytes does not fit a code cache of "
+                             f"{self.size} bytes (raise --code-cache-kb)")
+        if self.cursor + size > self.base + self.size:
+            self.flush()
+        addr = self.cursor
+        self.cursor += size
+        self.bytes_used_peak = max(self.bytes_used_peak, self.cursor - self.base)
+        code = bytearray(block.code)
+        for far in block.far:
+            offset = block.host_offsets[far.index]
+            code[offset:offset + 4] = branch_w(addr + offset, far.target)
+        self.uc.mem_write(addr, bytes(code))
+        block.host_addr = addr
+        for exit_ in block.exits:
+            exit_.token = addr + block.host_offsets[exit_.stub_index] + 4
+            if exit_.patch_index >= 0:
+                exit_.patch_addr = addr + block.host_offsets[exit_.patch_index]
+            self.by_token[exit_.token] = (block, exit_)
+        self.blocks[block.guest_pc] = block
+        slot = layout.JUMP_TABLE + 8 * ((block.guest_pc >> 2) & ((1 << layout.JT_BITS) - 1))
+        self.uc.mem_write(slot, struct.pack("<II", block.guest_pc & 0xFFFFFFFF, addr | 1))
+        return block
+
+    def chain(self, exit_: Exit, target: TranslatedBlock) -> None:
+        """Patch the exit's ``b.w`` to jump straight to ``target``."""
+        self.uc.mem_write(exit_.patch_addr, branch_w(exit_.patch_addr, target.host_addr))
+        self.uc.ctl_remove_cache(exit_.patch_addr, exit_.patch_addr + 4)
+        exit_.chained_to = target.host_addr
+
+    def _clear_jump_table(self) -> None:
+        """Every entry tagged 1: guest pcs are word-aligned, so an empty entry never hits."""
+        self.uc.mem_write(layout.JUMP_TABLE, struct.pack("<II", 1, 0) * (1 << layout.JT_BITS))
+
+    def flush(self) -> None:
+        self.blocks.clear()
+        self.by_token.clear()
+        self._clear_jump_table()
+        self.uc.ctl_remove_cache(self.base, self.base + self.size)
+        self.cursor = self.base
+        self.flushes += 1
+
+    @property
+    def bytes_used(self) -> int:
+        return self.cursor - self.base

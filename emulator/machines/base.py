@@ -1,0 +1,241 @@
+"""What every machine shares: guest memory map, process start-up, system calls, hooks, stats."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+from unicorn import UC_HOOK_MEM_INVALID, UC_PROT_ALL, UcError
+
+from emulator import layout
+from emulator.errors import GuestError, GuestFault
+from emulator.loader import GuestImage
+from emulator.syscalls import LinuxProcess, ProgramExit, SyscallABI
+from isa.timing.cores import CoreModel
+
+API_HEAP = 0x50000000  # bump allocator for Machine.alloc (inside the mmap area's top half)
+API_HEAP_SIZE = 0x01000000
+
+
+@dataclass
+class Stats:
+    """Figures of one run; ``--stats-json`` writes them as they are."""
+
+    mode: str
+    core: str
+    mhz: float
+    guest_insns: int = 0
+    host_insns: int = 0
+    cycles: int = 0
+    seconds_modeled: float = 0.0
+    blocks_translated: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    chained_exits: int = 0
+    dispatcher_exits: int = 0
+    cache_flushes: int = 0
+    code_cache_bytes: int = 0
+    translate_seconds: float = 0.0
+    run_seconds: float = 0.0
+    syscalls: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class RunResult:
+    exit_code: int
+    stdout: bytes
+    stderr: bytes
+    stats: Stats
+
+
+_ACCESS = {16: "read", 17: "write", 18: "fetch", 19: "read", 20: "write", 21: "fetch",
+           22: "read", 23: "write"}  # UC_MEM_*_UNMAPPED / _PROT
+
+
+class Machine:
+    """Common machinery; subclasses provide the Unicorn instance and the run loop."""
+
+    mode = "?"
+    abi: SyscallABI
+
+    def __init__(self, image: GuestImage, core: CoreModel, *, argv: tuple[str, ...] = (),
+                 stdin: bytes | None = b"", stdout=None, stderr=None,
+                 max_insns: int | None = None, mhz: float | None = None) -> None:
+        self.image = image
+        self.core = core
+        self.mhz = mhz or core.mhz
+        self.argv = (image.path, *argv)
+        self.max_insns = max_insns
+        self._capture_out = stdout is None
+        self._capture_err = stderr is None
+        out = io.BytesIO() if stdout is None else stdout
+        err = io.BytesIO() if stderr is None else stderr
+        self.process = LinuxProcess(self.abi, image.end, stdin, out, err)
+        self.stats = Stats(self.mode, core.name, self.mhz)
+        self.hooks: dict[int, Callable] = {}
+        self.regions: list[tuple[int, int]] = []
+        self.fault: tuple[str, int, int] | None = None
+        self.uc = self._create_unicorn()
+        self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_invalid)
+        self._map_image()
+        self.heap_next = API_HEAP
+
+    # --- subclass interface -----------------------------------------------------------------
+
+    def _create_unicorn(self):
+        raise NotImplementedError
+
+    def reg(self, n: int) -> int:
+        raise NotImplementedError
+
+    def set_reg(self, n: int, value: int) -> None:
+        raise NotImplementedError
+
+    def _execute(self, entry: int, until: int) -> None:
+        """Run from ``entry`` until the guest reaches ``until`` or exits (ProgramExit)."""
+        raise NotImplementedError
+
+    # --- memory -----------------------------------------------------------------------------
+
+    def map(self, addr: int, size: int) -> None:
+        """Map [addr, addr+size) (page-rounded) in the guest window, skipping mapped pages."""
+        start, end = addr & ~(layout.PAGE - 1), layout.page_align(addr + size)
+        if layout.overlaps_host(start, end - start) or not layout.in_window(start, end - start):
+            raise GuestError(f"cannot map 0x{start:x}-0x{end:x}: outside the guest window")
+        page = start
+        while page < end:
+            if any(s <= page < s + n for s, n in self.regions):
+                page += layout.PAGE
+                continue
+            run_end = page
+            while run_end < end and not any(s <= run_end < s + n for s, n in self.regions):
+                run_end += layout.PAGE
+            self.uc.mem_map(page, run_end - page, UC_PROT_ALL)
+            self.regions.append((page, run_end - page))
+            page = run_end
+
+    def read(self, addr: int, size: int) -> bytes:
+        try:
+            return bytes(self.uc.mem_read(addr, size))
+        except UcError:
+            raise GuestFault(f"guest memory 0x{addr:x} (+{size}) is not mapped") from None
+
+    def write(self, addr: int, data: bytes) -> None:
+        try:
+            self.uc.mem_write(addr, bytes(data))
+        except UcError:
+            raise GuestFault(f"guest memory 0x{addr:x} (+{len(data)}) is not mapped") from None
+
+    def read_u64(self, addr: int) -> int:
+        return struct.unpack("<Q", self.read(addr, 8))[0]
+
+    def alloc(self, size: int, align: int = 16) -> int:
+        """Guest memory for API users (zeroed); returns its address."""
+        addr = (self.heap_next + align - 1) & ~(align - 1)
+        if addr + size > API_HEAP + API_HEAP_SIZE:
+            raise GuestError(f"API heap exhausted allocating {size} bytes")
+        self.map(addr, max(size, 1))
+        self.heap_next = addr + size
+        return addr
+
+    def _map_image(self) -> None:
+        for seg in self.image.segments:
+            self.map(seg.vaddr, seg.memsz)
+            self.write(seg.vaddr, seg.data)
+        self.map(layout.STACK_TOP - layout.STACK_SIZE, layout.STACK_SIZE)
+
+    def _on_invalid(self, uc, access, address, size, value, user_data) -> bool:
+        self.fault = (_ACCESS.get(access, "access"), address, size)
+        return False
+
+    # --- process start-up -------------------------------------------------------------------
+
+    def _initial_stack(self) -> int:
+        """Linux process stack: argc, argv[], NULL, envp[] (empty), NULL, auxv (AT_NULL)."""
+        word = self.abi.word
+        strings, pointers = b"", []
+        base = layout.STACK_TOP - 0x1000
+        for arg in self.argv:
+            pointers.append(base + len(strings))
+            strings += arg.encode() + b"\0"
+        self.write(base, strings)
+        fmt = "<Q" if word == 8 else "<I"
+        table = [len(self.argv), *pointers, 0, 0, 0, 0]
+        sp = (base - len(table) * word - 64) & ~0xF
+        self.write(sp, b"".join(struct.pack(fmt, v) for v in table))
+        return sp
+
+    def seconds(self) -> float:
+        return self.stats.cycles / (self.mhz * 1e6)
+
+    # --- running ----------------------------------------------------------------------------
+
+    def run(self) -> RunResult:
+        """Run the program from its entry point to exit."""
+        sp = self._initial_stack()
+        self._start_process(sp)
+        exit_code = self._run_until(self.image.entry, 0)
+        return RunResult(exit_code, self._captured(self.process.stdout, self._capture_out),
+                         self._captured(self.process.stderr, self._capture_err), self.stats)
+
+    @staticmethod
+    def _captured(stream, captured: bool) -> bytes:
+        return stream.getvalue() if captured else b""
+
+    def _start_process(self, sp: int) -> None:
+        raise NotImplementedError
+
+    def _run_until(self, entry: int, until: int) -> int:
+        started = time.perf_counter()
+        try:
+            self._execute(entry, until)
+            return 0
+        except ProgramExit as done:
+            return done.code
+        finally:
+            self.stats.run_seconds += time.perf_counter() - started - self.stats.translate_seconds
+            self.stats.seconds_modeled = self.seconds()
+            self.stats.syscalls = self.process.calls
+
+    def call(self, function: str | int, *args: int) -> int:
+        """Call a guest function (symbol or address) with up to eight integer/pointer
+        arguments and return its x0 (r0 on the M core)."""
+        if len(args) > 8:
+            raise GuestError("at most eight integer arguments are passed in registers")
+        addr = self.image.symbol(function).addr if isinstance(function, str) else function
+        for n, value in enumerate(args):
+            self.set_reg(n, value)
+        self.set_reg(30, layout.RETURN_MAGIC)
+        if self.reg(31) == 0:
+            self.set_reg(31, layout.STACK_TOP - 0x2000)
+        self._run_until(addr, layout.RETURN_MAGIC)
+        return self.reg(0)
+
+    def hook(self, addr: int, fn: Callable[["Machine"], None]) -> None:
+        """Call ``fn(machine)`` whenever the guest is about to execute ``addr``."""
+        self.hooks[addr] = fn
+
+    def describe(self, pc: int) -> str:
+        from isa.a64.disasm import disasm_one
+
+        where = self.image.symbol_at(pc)
+        try:
+            word = struct.unpack("<I", self.read(pc, 4))[0]
+            text = disasm_one(word, pc)
+        except GuestFault:
+            text = "<unmapped>"
+        return f"pc 0x{pc:x}" + (f" ({where})" if where else "") + f": {text}"
+
+    def fault_error(self, pc: int, exc: UcError) -> GuestFault:
+        if self.fault is not None:
+            access, addr, size = self.fault
+            self.fault = None
+            return GuestFault(f"guest fault: {access} of {size} bytes at 0x{addr:x} (unmapped) "
+                              f"at {self.describe(pc)}")
+        return GuestFault(f"guest fault at {self.describe(pc)}: {exc}")

@@ -1,0 +1,204 @@
+"""The Cortex-M core running AArch64 code translated to Thumb-2 (the DBT's dispatcher)."""
+
+from __future__ import annotations
+
+import struct
+import time
+
+from unicorn import UC_ARCH_ARM, UC_MODE_MCLASS, UC_MODE_THUMB, Uc, UcError
+from unicorn import arm_const as A
+
+from emulator import layout, state
+from emulator.codecache import CodeCache
+from emulator.errors import BudgetExhausted, GuestError, GuestFault, UnsupportedInstruction
+from emulator.machines.base import Machine
+from emulator.runtime import build_runtime
+from emulator.syscalls import AARCH64
+from emulator.translator.block import TranslatedBlock, fetch_block, translate_block
+from emulator.translator.exits import ExitKind
+from emulator.helpers import CNTFRQ_HZ, perform_helper
+from isa.a64.decode import SYSREGS
+from isa.a64.disasm import disasm_one
+
+# Unicorn stops a run after this long so counters are folded and budgets checked.
+SLICE_US = 500_000
+COUNTERS = (A.UC_ARM_REG_R12, A.UC_ARM_REG_LR, A.UC_ARM_REG_R10)
+
+
+class TranslatedMachine(Machine):
+    mode = "translate"
+    abi = AARCH64
+
+    def __init__(self, image, core, *, code_cache_kb: int = 64, chain: bool = True,
+                 **kwargs) -> None:
+        if core.isa != "armv7-m":
+            raise GuestError(f"--mode translate needs an M-profile core, not {core.name}")
+        if image.machine != "aarch64":
+            raise GuestError(f"{image.path}: translate mode runs AArch64 programs")
+        self.code_cache_kb = code_cache_kb
+        self.chain = chain
+        self._fetch_start = -1
+        super().__init__(image, core, **kwargs)
+        self.runtime = build_runtime(core)
+        self.uc.mem_write(layout.RUNTIME, self.runtime.code)
+        cache_bytes = code_cache_kb * 1024
+        if not 1 <= code_cache_kb or cache_bytes > layout.CODE_CACHE_MAX:
+            raise GuestError(f"--code-cache-kb must be 1..{layout.CODE_CACHE_MAX // 1024}")
+        self.cache = CodeCache(self.uc, cache_bytes)
+        self.uc.reg_write(A.UC_ARM_REG_R11, layout.ENV)
+        for reg in COUNTERS:
+            self.uc.reg_write(reg, 0)
+        self.uc.reg_write(A.UC_ARM_REG_SP, layout.CODE_CACHE)
+        self._init_sysregs()
+
+    def _create_unicorn(self):
+        uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
+        uc.ctl_set_cpu_model(getattr(A, self.core.unicorn_cpu))
+        uc.mem_map(layout.HOST_BASE, layout.HOST_SIZE)
+        return uc
+
+    def _init_sysregs(self) -> None:
+        values = {"cntfrq_el0": CNTFRQ_HZ, "currentel": 0}
+        for name, value in values.items():
+            self.write(layout.ENV + state.sysreg_offset(SYSREGS.index(name)),
+                       struct.pack("<Q", value))
+
+    # --- guest state ------------------------------------------------------------------------
+
+    def reg(self, n: int) -> int:
+        return struct.unpack("<Q", self.uc.mem_read(layout.ENV + state.reg_offset(n), 8))[0]
+
+    def set_reg(self, n: int, value: int) -> None:
+        self.uc.mem_write(layout.ENV + state.reg_offset(n),
+                          struct.pack("<Q", value & (2**64 - 1)))
+
+    def nzcv(self) -> int:
+        return self.uc.reg_read(A.UC_ARM_REG_APSR) >> 28
+
+    def set_nzcv(self, value: int) -> None:
+        self.uc.reg_write(A.UC_ARM_REG_APSR_NZCV, (value & 0xF) << 28)
+
+    def sysreg(self, name: str) -> int:
+        return self.read_u64(layout.ENV + state.sysreg_offset(SYSREGS.index(name)))
+
+    def _start_process(self, sp: int) -> None:
+        self.set_reg(31, sp)
+
+    # --- the dispatcher ---------------------------------------------------------------------
+
+    def _fetch(self, addr: int) -> int | None:
+        if addr != self._fetch_start and addr in self.hooks:
+            return None
+        try:
+            return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
+        except UcError:
+            return None
+
+    def _translate(self, pc: int) -> TranslatedBlock:
+        started = time.perf_counter()
+        self._fetch_start = pc
+        fetched = fetch_block(self._fetch, pc)
+        if not fetched:
+            raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} (unmapped)")
+        block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs))
+        self.stats.blocks_translated += 1
+        self.stats.translate_seconds += time.perf_counter() - started
+        return block
+
+    def translate_at(self, pc: int) -> TranslatedBlock:
+        """Translate (or find) the block at guest ``pc``; used by ``hwemu disasm``."""
+        return self.cache.lookup(pc) or self._translate(pc)
+
+    def _execute(self, entry: int, until: int) -> None:
+        pc = entry
+        pending = None  # exit to chain once its target block exists
+        stats = self.stats
+        while pc != until:
+            if pc in self.hooks:
+                self.hooks[pc](self)
+                pending = None
+            block = self.cache.lookup(pc)
+            if block is None:
+                stats.cache_misses += 1
+                block = self._translate(pc)
+            else:
+                stats.cache_hits += 1
+            if pending is not None and self.chain and pending.token in self.cache.by_token \
+                    and pc not in self.hooks:
+                self.cache.chain(pending, block)
+                stats.chained_exits += 1
+            pending = None
+            token = self._enter(block.host_addr)
+            stats.dispatcher_exits += 1
+            if token == self.runtime.miss_token:
+                lo = self.uc.reg_read(A.UC_ARM_REG_R0)
+                hi = self.uc.reg_read(A.UC_ARM_REG_R1)
+                pc = lo | (hi << 32)
+                if hi:
+                    raise GuestFault(f"guest fault: branch to 0x{pc:x}, outside the 32-bit "
+                                     f"window")
+                continue
+            found = self.cache.by_token.get(token)
+            if found is None:
+                raise GuestError(f"dispatcher: unknown exit token 0x{token:x}")
+            source, exit_ = found
+            pc = exit_.guest_pc
+            if exit_.kind is ExitKind.CHAIN:
+                pending = exit_
+            elif exit_.kind is ExitKind.SVC:
+                self.process.handle(self)
+            elif exit_.kind is ExitKind.HELPER:
+                perform_helper(self, exit_.insn)
+            elif exit_.kind is ExitKind.BRK:
+                raise GuestError(f"guest executed a breakpoint (brk) at {self.describe(pc)}")
+            else:
+                word = struct.unpack("<I", self.read(pc, 4))[0]
+                raise UnsupportedInstruction(
+                    f"unsupported A64 instruction at 0x{pc:x}: {disasm_one(word, pc)}")
+
+    def _enter(self, host_addr: int) -> int:
+        """Run host code from ``host_addr`` until it exits to the dispatcher; the exit token."""
+        start = host_addr | 1
+        while True:
+            try:
+                self.uc.emu_start(start, layout.RUNTIME, timeout=SLICE_US)
+            except UcError as exc:
+                self._fold_counters()
+                raise self._host_fault(exc) from None
+            self._fold_counters()
+            where = self.uc.reg_read(A.UC_ARM_REG_PC)
+            if where == layout.RUNTIME:
+                return self.uc.reg_read(A.UC_ARM_REG_R3)
+            if self.max_insns is not None and self.stats.guest_insns > self.max_insns:
+                raise BudgetExhausted(
+                    f"guest ran past --max-insns {self.max_insns} (stopped after "
+                    f"{self.stats.guest_insns} instructions near {self._guest_at(where)})")
+            start = where | 1
+
+    def _fold_counters(self) -> None:
+        stats, uc = self.stats, self.uc
+        cycles, guest, host = (uc.reg_read(r) for r in COUNTERS)
+        stats.cycles += cycles
+        stats.guest_insns += guest
+        stats.host_insns += host
+        for reg in COUNTERS:
+            uc.reg_write(reg, 0)
+        stats.cache_flushes = self.cache.flushes
+        stats.code_cache_bytes = self.cache.bytes_used_peak
+
+    def _block_at_host(self, host: int) -> TranslatedBlock | None:
+        for block in self.cache.blocks.values():
+            if block.host_addr <= host < block.host_addr + block.size:
+                return block
+        return None
+
+    def _guest_at(self, host: int) -> str:
+        block = self._block_at_host(host)
+        return self.describe(block.guest_pc_at(host)) if block else f"host 0x{host:x}"
+
+    def _host_fault(self, exc: UcError) -> GuestFault:
+        host = self.uc.reg_read(A.UC_ARM_REG_PC)
+        block = self._block_at_host(host)
+        if block is None:
+            return GuestFault(f"guest fault in host code at 0x{host:x}: {exc}")
+        return self.fault_error(block.guest_pc_at(host), exc)

@@ -70,3 +70,16 @@ def fit(rates: dict[tuple[str, str], float]) -> tuple[AnalyticDevice, float]:
                key=lambda x: worst(AnalyticDevice(turn, x), randoms))
     best = AnalyticDevice(turn, rand)
     return best, worst(best, rates)[0]
+
+
+def main() -> None:
+    """``python -m memory.calibration``: fit, then print every case's error."""
+    rates = simulated_rates()
+    model, worst = fit(rates)
+    print(f"fitted {model}: worst error {worst:.1%}")
+    for case in calibration_report(model, rates):
+        print(f"  {case.device:11} {case.case:7} {case.error:+.1%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,10 +12,12 @@ Addresses may be hexadecimal (``0x``) or decimal. Blank lines and ``#`` comments
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from memory.dram.simulator import SimResult, simulate
 from memory.dram.spec import DeviceSpec
@@ -84,8 +86,10 @@ def read_trace(path: str | Path, fmt: str = "dramsim3") -> Trace:
         handle = open(path, encoding="utf-8")
     except OSError as exc:
         raise TraceFormatError(f"cannot read trace {path}: {exc.strerror}") from None
+    lines = tqdm(handle, desc=f"reading {Path(path).name}", unit=" lines", leave=False,
+                 disable=not sys.stderr.isatty())
     with handle:
-        for number, line in enumerate(handle, 1):
+        for number, line in enumerate(lines, 1):
             text = line.split("#", 1)[0].strip()
             if text:
                 address, write, size, time = parse(text.split(), f"{path}:{number}")

@@ -134,6 +134,13 @@ def simulate_channels(ch_start, bank, row, is_write, arrival, banks_per_group, n
         queued = np.zeros(2, dtype=np.int64)
         capacity = np.array([read_queue, write_queue], dtype=np.int64)
         mode = 0
+        # per bank: its candidate request, command and the bank-group/bank part of its ready
+        # cycle, valid until the bank's queue, its row or its group's timing changes
+        valid = np.zeros(n_banks, dtype=np.bool_)
+        cand = np.zeros(n_banks, dtype=np.int64)
+        cand_cmd = np.zeros(n_banks, dtype=np.int64)
+        cand_hit = np.zeros(n_banks, dtype=np.bool_)
+        cand_ready = np.zeros(n_banks, dtype=np.int64)
         ptr = lo
         now = arrival[lo]
         next_refresh = n_refi
@@ -149,6 +156,7 @@ def simulate_channels(ch_start, bank, row, is_write, arrival, banks_per_group, n
                 else:
                     link[tail[m, b]] = ptr
                 tail[m, b] = ptr
+                valid[b] = False
                 queued[m] += 1
                 ptr += 1
             if queued[0] + queued[1] == 0:
@@ -156,6 +164,7 @@ def simulate_channels(ch_start, bank, row, is_write, arrival, banks_per_group, n
                 while next_refresh + n_rfc <= now:  # refreshed while idle: rows closed
                     next_refresh += n_refi
                     open_row[:] = -1
+                    valid[:] = False
                 continue
             if now >= next_refresh:
                 if open_row.max() >= 0:
@@ -170,12 +179,15 @@ def simulate_channels(ch_start, bank, row, is_write, arrival, banks_per_group, n
                 now = t
                 next_refresh += n_refi
                 refreshes[ch] += 1
+                valid[:] = False
                 continue
             if mode == 1:
                 if queued[1] == 0 or (queued[0] > 0 and queued[1] <= low_mark):
                     mode = 0
+                    valid[:] = False
             elif queued[1] > 0 and (queued[0] == 0 or queued[1] >= high_mark):
                 mode = 1
+                valid[:] = False
             column = WR if mode == 1 else RD
             best_r = -1
             best_t = np.int64(1) << 62
@@ -185,20 +197,29 @@ def simulate_channels(ch_start, bank, row, is_write, arrival, banks_per_group, n
                 oldest = head[mode, b]
                 if oldest < 0:
                     continue
-                current = open_row[b]
-                candidate = oldest
-                hit = False
-                if current >= 0:
-                    x = oldest
-                    while x >= 0:
-                        if row[x] == current:
-                            candidate = x
-                            hit = True
-                            break
-                        x = link[x]
-                cmd = column if hit else (ACT if current < 0 else PRE)
-                t = max(now, ready_cycle(ready_ch, ready_bg, ready_bk, cmd,
-                                         b // banks_per_group, b))
+                if not valid[b]:
+                    current = open_row[b]
+                    candidate = oldest
+                    hit = False
+                    if current >= 0:
+                        x = oldest
+                        while x >= 0:
+                            if row[x] == current:
+                                candidate = x
+                                hit = True
+                                break
+                            x = link[x]
+                    cmd = column if hit else (ACT if current < 0 else PRE)
+                    g = b // banks_per_group
+                    cand[b] = candidate
+                    cand_cmd[b] = cmd
+                    cand_hit[b] = hit
+                    cand_ready[b] = max(ready_bg[g, cmd], ready_bk[b, cmd])
+                    valid[b] = True
+                candidate = cand[b]
+                cmd = cand_cmd[b]
+                hit = cand_hit[b]
+                t = max(now, max(ready_ch[cmd], cand_ready[b]))
                 if t < best_t or (t == best_t and (
                         (hit and not best_hit) or (hit == best_hit and candidate < best_r))):
                     best_t = t
@@ -211,8 +232,10 @@ def simulate_channels(ch_start, bank, row, is_write, arrival, banks_per_group, n
                     continue
             r = best_r
             b = bank[r]
+            g = b // banks_per_group
             issue_command(ready_ch, ready_bg, ready_bk, hist, hist_n, start, level, nxt, latency,
-                          window, slot, best_cmd, b // banks_per_group, b, best_t)
+                          window, slot, best_cmd, g, b, best_t)
+            valid[g * banks_per_group:(g + 1) * banks_per_group] = False
             now = best_t
             if best_cmd == ACT:
                 open_row[b] = row[r]

@@ -501,12 +501,16 @@ __attribute__((naked, noreturn)) void _start(void) {
     __asm__ volatile("mov x29, #0\n\t"
                      "mov x30, #0\n\t"
                      "mov x0, sp\n\t"
+                     "and x1, x0, #-16\n\t" /* the ABI wants 16-byte alignment; keep it */
+                     "mov sp, x1\n\t"
                      "bl hwrt_cstart\n\t"
                      "brk #0");
 }
 #else
 __attribute__((naked, noreturn)) void _start(void) {
     __asm__ volatile("mov r0, sp\n\t"
+                     "bic r1, r0, #7\n\t" /* AAPCS: 8-byte aligned stack at public calls */
+                     "mov sp, r1\n\t"
                      "mov lr, #0\n\t"
                      "bl hwrt_cstart\n\t"
                      "udf #0");

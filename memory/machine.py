@@ -38,7 +38,7 @@ class MachineSpec:
     simd_bits: int  # width of one vector unit
     vector_units_per_core: int
     llc_bytes: int
-    mlp_lines_per_core: int  # cache-line misses one core keeps in flight (fill buffers + L2 prefetch)
+    mlp_lines_per_core: int  # line misses one core keeps in flight (fill buffers + L2 prefetch)
     tiers: tuple[MemoryTier, ...]
     source: str
 

@@ -39,7 +39,8 @@ class StorageSpec:
 
     def __post_init__(self) -> None:
         if self.kind not in STORAGE_KINDS:
-            raise InvalidRequest(f"storage {self.name!r}: kind {self.kind!r} not in {STORAGE_KINDS}")
+            raise InvalidRequest(
+                f"storage {self.name!r}: kind {self.kind!r} not in {STORAGE_KINDS}")
         positive = ("seq_read_bps", "seq_write_bps", "rand_read_iops", "rand_write_iops",
                     "queue_depth", "capacity_bytes")
         for name in positive:
@@ -169,7 +170,7 @@ class StorageDevice:
 
     @property
     def stats(self) -> dict:
-        """Totals so far: bytes_read, bytes_written, reads, writes, random_requests, busy_seconds."""
+        """Totals: bytes_read, bytes_written, reads, writes, random_requests, busy_seconds."""
         c = self._counters
         return {
             "bytes_read": c.bytes_read,

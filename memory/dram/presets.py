@@ -32,7 +32,8 @@ def device_preset(name: str, **overrides: int) -> DeviceSpec:
     if unknown:
         raise InvalidOverride(
             f"{name}: cannot override {', '.join(sorted(unknown))} (organization fields: "
-            f"{', '.join(sorted(_ORG_FIELDS))}; timing fields: {', '.join(sorted(_TIMING_FIELDS))})")
+            f"{', '.join(sorted(_ORG_FIELDS))}; timing fields: "
+            f"{', '.join(sorted(_TIMING_FIELDS))})")
     if not overrides:
         return spec
     org = dataclasses.replace(spec.org, **{k: v for k, v in overrides.items() if k in _ORG_FIELDS})

@@ -13,7 +13,7 @@ from memory.errors import InvalidOverride
 
 
 def ck(ns: float, tck_ps: float, minimum: int = 0) -> int:
-    """A time in nanoseconds as whole clock cycles (rounded up as JEDEC does), at least ``minimum``."""
+    """Nanoseconds as whole clock cycles (rounded up, as JEDEC does), at least ``minimum``."""
     return max(minimum, math.ceil(ns * 1000.0 / tck_ps - 0.01))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from video.baselines import strategy_formats
+from video.codec import probe
 from video.configurator import Configuration, Configurator
 from video.errors import EmptyStoreError, StoreError
 from video.ingest import IngestReport, ingest
@@ -63,6 +64,7 @@ def ingest_video(video: str | Path, store_dir: str | Path, strategy: str = "auto
     """Profile (cached), choose formats and ingest ``video`` into the store at ``store_dir``."""
     ops = parse_operators(ops or operator_names())
     cascades = [parse_operators(c) for c in cascades]
+    probe(video)  # a bad video is reported before the store is touched
     with VideoStore(store_dir, device=device, create=True) as store:
         profiler = profiler or Profiler(video, device=store.device_name, grid=grid)
         formats, config = prepare(profiler, strategy, ops, list(targets), ingest_budget,

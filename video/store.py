@@ -68,6 +68,15 @@ def _key(stream: str, fmt: str, index: int) -> bytes:
     return f"{stream}/{fmt}/{index:06d}".encode()
 
 
+def _scan(cursor, prefix: bytes):
+    """(key, value) pairs of a cursor's database whose key starts with ``prefix``."""
+    if cursor.set_range(prefix):
+        for key, value in cursor:
+            if not key.startswith(prefix):
+                break
+            yield key, value
+
+
 class VideoStore:
     """An open store directory (created on first use when ``create`` is set)."""
 
@@ -125,14 +134,7 @@ class VideoStore:
 
     def streams(self) -> list[StreamInfo]:
         with self.env.begin(db=self._meta) as txn:
-            cursor = txn.cursor()
-            found = []
-            if cursor.set_range(b"stream/"):
-                for key, value in cursor:
-                    if not key.startswith(b"stream/"):
-                        break
-                    found.append(StreamInfo(**json.loads(value)))
-        return found
+            return [StreamInfo(**json.loads(v)) for _, v in _scan(txn.cursor(), b"stream/")]
 
     def stream(self, name: str | None = None, complete: bool = True) -> StreamInfo:
         """The stream called ``name`` (or the only one), which must be fully ingested."""
@@ -203,14 +205,25 @@ class VideoStore:
         prefix = f"{stream}/".encode()
         out: dict[str, list[SegmentEntry]] = {}
         with self.env.begin(db=self._index) as txn:
-            cursor = txn.cursor()
-            if cursor.set_range(prefix):
-                for key, value in cursor:
-                    if not key.startswith(prefix):
-                        break
-                    fmt = key.decode().split("/")[1]
-                    out.setdefault(fmt, []).append(SegmentEntry(**json.loads(value)))
+            for key, value in _scan(txn.cursor(), prefix):
+                fmt = key.decode().split("/")[1]
+                out.setdefault(fmt, []).append(SegmentEntry(**json.loads(value)))
         return out
+
+    def verify(self, stream: str) -> list[str]:
+        """Problems found in a stream's segments: an indexed segment missing or of the wrong
+        size, or a segment without index entry (empty when consistent)."""
+        prefix = f"{stream}/".encode()
+        problems = []
+        with self.env.begin() as txn:
+            index = {k: json.loads(v) for k, v in _scan(txn.cursor(db=self._index), prefix)}
+            sizes = {k: len(v) for k, v in _scan(txn.cursor(db=self._segments), prefix)}
+        for key, entry in index.items():
+            if sizes.get(key) != entry["nbytes"]:
+                problems.append(f"{key.decode()}: indexed with {entry['nbytes']} bytes, "
+                                f"stored {sizes.get(key)}")
+        problems += [f"{k.decode()}: stored but not indexed" for k in sizes.keys() - index.keys()]
+        return problems
 
     def stored_bytes(self, stream: str | None = None) -> int:
         """Payload bytes of every indexed segment (of one stream, or of all)."""
@@ -222,13 +235,7 @@ class VideoStore:
         prefix = f"{name}/".encode()
         with self.env.begin(write=True) as txn:
             for db in (self._segments, self._index, self._reference):
-                cursor = txn.cursor(db=db)
-                keys = []
-                if cursor.set_range(prefix):
-                    for key in cursor.iternext(values=False):
-                        if not key.startswith(prefix):
-                            break
-                        keys.append(key)
+                keys = [key for key, _ in _scan(txn.cursor(db=db), prefix)]
                 for key in keys:
                     txn.delete(key, db=db)
             txn.delete(f"stream/{name}".encode(), db=self._meta)

@@ -81,6 +81,13 @@ HWRT_FN void hw_flush(void);
 /* builds call for every 64-bit `/` and `%`.  Portable C, so every target can cross-check it.   */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The thumb shims below call these from assembly, so keep them there even when C does not. */
+#if defined(__arm__) && !defined(HWRT_HOST)
+#define HWRT_ASM_CALLED __attribute__((used))
+#else
+#define HWRT_ASM_CALLED
+#endif
+
 /* (u1:u0) / v for u1 < v, by Knuth's algorithm D with two 16-bit quotient digits: the divisor
  * is normalised so each digit's 32/16 estimate is at most two too large, then corrected. */
 HWRT_FN uint32_t hwrt_div64by32(uint32_t u1, uint32_t u0, uint32_t v, uint32_t *rem) {
@@ -107,7 +114,7 @@ HWRT_FN uint32_t hwrt_div64by32(uint32_t u1, uint32_t u0, uint32_t v, uint32_t *
 
 /* Unsigned 64-bit quotient, remainder in *rem.  Division by zero gives 0 remainder n (AArch64's
  * UDIV gives 0 too). */
-HWRT_FN __attribute__((used)) uint64_t hw_udivmod64(uint64_t n, uint64_t d, uint64_t *rem) {
+HWRT_FN HWRT_ASM_CALLED uint64_t hw_udivmod64(uint64_t n, uint64_t d, uint64_t *rem) {
     uint32_t nh = (uint32_t)(n >> 32), nl = (uint32_t)n, dh = (uint32_t)(d >> 32);
     uint32_t dl = (uint32_t)d, r;
     if (d > n || d == 0) {
@@ -126,7 +133,7 @@ HWRT_FN __attribute__((used)) uint64_t hw_udivmod64(uint64_t n, uint64_t d, uint
         return (uint64_t)qh << 32 | ql;
     }
     /* d >= 2^32, so the quotient fits 32 bits: divide n/2 by the top word of the normalised
-     * divisor, scale back, and the estimate is the quotient or one more than it */
+     * divisor and scale back; one less than that estimate is the quotient or one below it */
     unsigned s = (unsigned)__builtin_clz(dh);
     uint32_t top = (uint32_t)((d << s) >> 32);
     uint64_t half = n >> 1;
@@ -143,7 +150,7 @@ HWRT_FN __attribute__((used)) uint64_t hw_udivmod64(uint64_t n, uint64_t d, uint
 }
 
 /* Signed: truncates toward zero; the remainder takes the dividend's sign (C semantics). */
-HWRT_FN __attribute__((used)) int64_t hw_sdivmod64(int64_t n, int64_t d, int64_t *rem) {
+HWRT_FN HWRT_ASM_CALLED int64_t hw_sdivmod64(int64_t n, int64_t d, int64_t *rem) {
     uint64_t un = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
     uint64_t ud = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
     uint64_t ur;

@@ -15,7 +15,9 @@ from typing import Callable
 from emulator.translator import TRANSLATORS
 from emulator.translator.context import BlockContext, RuntimeAddrs
 from emulator.translator.exits import Exit, ExitKind
+from emulator.translator.regcache import RegisterPressure
 from isa.a64.decode import decode
+from isa.a64.disasm import disasm_one
 from isa.a64.insn import A64Insn
 from isa.thumb2.assemble import assemble
 from isa.thumb2.disasm import disasm
@@ -123,7 +125,11 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
         guests.append((addr, word))
         ctx.insn = insn
         ctx.flags_live_after = live[k]
-        TRANSLATORS[insn.kind](ctx, insn)
+        try:
+            TRANSLATORS[insn.kind](ctx, insn)
+        except RegisterPressure as exc:
+            raise RegisterPressure(f"{exc} translating 0x{addr:x}: "
+                                   f"{disasm_one(word, addr)}") from None
         ctx.rc.end_insn()
         if ctx.ended:
             break

@@ -45,29 +45,28 @@ def _shift64(ctx: BlockContext, i: A64Insn) -> None:
     """64-bit shift by a register amount (mod 64).  Host shifts by >= 32 give 0 (LSL/LSR), which
     lets LSL/LSR merge both words without branches; ASR/ROR select with an IT block."""
     rc, op = ctx.rc, ctx.code.op
+    t = rc.temp()
+    amount = rc.lo(i.rm)
+    op("and", f"{t}, {amount}, #63")
+    rc.unpin(amount)
     lo, hi = rc.pair(i.rn)
-    t, up, down = rc.temp(), rc.temp(), rc.temp()
-    op("and", f"{t}, {rc.lo(i.rm)}, #63")
+    up, w = rc.temp(), rc.temp()
     op("rsb.w", f"{up}, {t}, #32")  # 32 - t (as a shift: >= 32 when t > 32 wraps negative)
-    op("sub.w", f"{down}, {t}, #32")  # t - 32
-    w = rc.temp()
+    if i.op in ("lslv", "lsrv"):
+        down = rc.temp()
+        op("sub.w", f"{down}, {t}, #32")  # t - 32
+        d_lo, d_hi = rc.def64(i.rd)
+        near, far = (hi, lo) if i.op == "lslv" else (lo, hi)
+        d_near, d_far = (d_hi, d_lo) if i.op == "lslv" else (d_lo, d_hi)
+        toward, away = ("lsl.w", "lsr.w") if i.op == "lslv" else ("lsr.w", "lsl.w")
+        op(toward, f"{d_near}, {near}, {t}")
+        op(away, f"{w}, {far}, {up}")
+        op("orr.w", f"{d_near}, {d_near}, {w}")
+        op(toward, f"{w}, {far}, {down}")
+        op("orr.w", f"{d_near}, {d_near}, {w}")
+        op(toward, f"{d_far}, {far}, {t}")
+        return
     d_lo, d_hi = rc.def64(i.rd)
-    if i.op == "lslv":
-        op("lsl.w", f"{d_hi}, {hi}, {t}")
-        op("lsr.w", f"{w}, {lo}, {up}")
-        op("orr.w", f"{d_hi}, {d_hi}, {w}")
-        op("lsl.w", f"{w}, {lo}, {down}")
-        op("orr.w", f"{d_hi}, {d_hi}, {w}")
-        op("lsl.w", f"{d_lo}, {lo}, {t}")
-        return
-    if i.op == "lsrv":
-        op("lsr.w", f"{d_lo}, {lo}, {t}")
-        op("lsl.w", f"{w}, {hi}, {up}")
-        op("orr.w", f"{d_lo}, {d_lo}, {w}")
-        op("lsr.w", f"{w}, {hi}, {down}")
-        op("orr.w", f"{d_lo}, {d_lo}, {w}")
-        op("lsr.w", f"{d_hi}, {hi}, {t}")
-        return
     ctx.preserve_flags()
     if i.op == "asrv":
         op("lsr.w", f"{d_lo}, {lo}, {t}")
@@ -75,23 +74,23 @@ def _shift64(ctx: BlockContext, i: A64Insn) -> None:
         op("orr.w", f"{d_lo}, {d_lo}, {w}")
         op("asr.w", f"{d_hi}, {hi}, {t}")
         op("cmp.w", f"{t}, #32")
-        op("it", "hs")
-        op("asr.w", f"{d_lo}, {hi}, {down}", cond="hs")
+        op("itt", "hs")
+        op("sub.w", f"{w}, {t}, #32", cond="hs")
+        op("asr.w", f"{d_lo}, {hi}, {w}", cond="hs")
         return
-    # rorv: rotate by t mod 32 after swapping the words when t >= 32
-    a, b = rc.temp(), rc.temp()
+    # rorv: swap the words when t >= 32, then rotate both by t mod 32
     op("cmp.w", f"{t}, #32")
     op("ite", "hs")
-    op("mov", f"{a}, {hi}", cond="hs")
-    op("mov", f"{a}, {lo}", cond="lo")
+    op("mov", f"{d_lo}, {hi}", cond="hs")
+    op("mov", f"{d_lo}, {lo}", cond="lo")
     op("ite", "hs")
-    op("mov", f"{b}, {lo}", cond="hs")
-    op("mov", f"{b}, {hi}", cond="lo")
+    op("mov", f"{d_hi}, {lo}", cond="hs")
+    op("mov", f"{d_hi}, {hi}", cond="lo")
     op("and", f"{t}, {t}, #31")
     op("rsb.w", f"{up}, {t}, #32")
-    op("lsr.w", f"{d_lo}, {a}, {t}")
-    op("lsl.w", f"{w}, {b}, {up}")
-    op("orr.w", f"{d_lo}, {d_lo}, {w}")
-    op("lsr.w", f"{d_hi}, {b}, {t}")
-    op("lsl.w", f"{w}, {a}, {up}")
+    op("lsl.w", f"{w}, {d_lo}, {up}")  # the low word's bits that rotate into the high word
+    op("lsr.w", f"{d_lo}, {d_lo}, {t}")
+    op("lsl.w", f"{up}, {d_hi}, {up}")
+    op("orr.w", f"{d_lo}, {d_lo}, {up}")
+    op("lsr.w", f"{d_hi}, {d_hi}, {t}")
     op("orr.w", f"{d_hi}, {d_hi}, {w}")

@@ -38,16 +38,15 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         op("mov.w", f"{d_hi}, {acc[1]}")
         op(acc_long if long_form else "umlal", f"{d_lo}, {d_hi}, {n_lo}, {m_lo}")
     else:
-        d_lo, d_hi = (rc.temp(), rc.temp()) if acc is not None else rc.def64(i.rd)
+        d_lo, d_hi = rc.def64(i.rd)
         op(mul_long if long_form else "umull", f"{d_lo}, {d_hi}, {n_lo}, {m_lo}")
     if not long_form:
         op("mla", f"{d_hi}, {n_lo}, {m_hi}, {d_hi}")
         op("mla", f"{d_hi}, {n_hi}, {m_lo}, {d_hi}")
-    if subtract:
-        product = (d_lo, d_hi)
-        if acc is None:  # MNEG: 0 - product
+    if subtract:  # d = acc - product, in place
+        if acc is None:  # MNEG
             acc = (rc.const(0),) * 2
-        add64(ctx, True, rc.def64(i.rd), acc, product, False)
+        add64(ctx, True, (d_lo, d_hi), acc, (d_lo, d_hi), False)
 
 
 def _mulh(ctx: BlockContext, i: A64Insn) -> None:
@@ -72,8 +71,8 @@ def _mulh(ctx: BlockContext, i: A64Insn) -> None:
     rc.release(one)
     if i.op == "smulh":  # signed: subtract b if a < 0 and a if b < 0 (mod 2^64)
         ctx.preserve_flags()
+        mask = rc.temp()
         for sign, (v_lo, v_hi) in ((a_hi, (b_lo, b_hi)), (b_hi, (a_lo, a_hi))):
-            mask = rc.temp()
             op("asr.w", f"{mask}, {sign}, #31")
             op("and.w", f"{h1}, {v_lo}, {mask}")
             op("and.w", f"{h2}, {v_hi}, {mask}")

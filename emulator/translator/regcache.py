@@ -159,6 +159,11 @@ class RegCache:
             self.code.op("ldrd", f"{entry.lo}, {entry.hi}, [{ENV}, #{off}]")
         return self.lo(guest), self.hi(guest)
 
+    def unpin(self, reg: str) -> None:
+        """The current instruction no longer needs ``reg`` (a guest register it read)."""
+        if isinstance(self.owner.get(reg), Entry):
+            self.pinned.discard(reg)
+
     def hi_is_zero(self, guest: int) -> bool:
         entry = self.entries.get(guest)
         return guest == ZR or (entry is not None and entry.hi_zero)

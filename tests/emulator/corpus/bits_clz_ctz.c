@@ -33,6 +33,14 @@ static unsigned ctz32_debruijn(uint32_t x) {
     return table[((x & (0u - x)) * 0x077cb531u) >> 27];
 }
 
+/* leading bits equal to the sign bit, not counting the sign bit itself (CLS) */
+static unsigned clrsb64_loop(int64_t x) {
+    unsigned n = 0;
+    uint64_t u = (uint64_t)x;
+    while (n < 63 && ((u >> (62 - n)) & 1) == (u >> 63)) n++;
+    return n;
+}
+
 static uint64_t next_pow2(uint64_t x) {
     if (x <= 1) return 1;
     return 1ull << (64 - __builtin_clzll(x - 1));
@@ -43,7 +51,7 @@ int main(int argc, char **argv) {
     (void)argv;
     uint64_t x = 0x2545f4914f6cdd1dull;
     uint32_t acc = 0;
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 300; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -59,6 +67,9 @@ int main(int argc, char **argv) {
             HW_CHECK(clz32_search(w) == (unsigned)__builtin_clz(w));
             HW_CHECK(ctz32_debruijn(w) == (unsigned)__builtin_ctz(w));
         }
+        int64_t sv = (int64_t)(v ^ (0 - (x >> 63))); /* negative about half of the time */
+        HW_CHECK(clrsb64_loop(sv) == (unsigned)__builtin_clrsbll(sv));
+        acc += clrsb64_loop(sv);
         acc = acc * 31 + clz64_loop(v) * 7 + ctz64_loop(v) + clz32_search(w);
     }
     hw_printf("acc=%08x\n", acc);

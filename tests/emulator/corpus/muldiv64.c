@@ -40,6 +40,21 @@ static int64_t smulh(int64_t a, int64_t b) {
 #endif
 }
 
+/* sum += a*b over 128 bits, with explicit carries (add/adc chains where __int128 exists) */
+static void mac128(struct u128 *sum, uint64_t a, uint64_t b) {
+#if defined(__SIZEOF_INT128__)
+    unsigned __int128 s = (unsigned __int128)sum->hi << 64 | sum->lo;
+    s += (unsigned __int128)a * b;
+    sum->hi = (uint64_t)(s >> 64);
+    sum->lo = (uint64_t)s;
+#else
+    struct u128 p = mul_halves(a, b);
+    uint64_t lo = sum->lo + p.lo;
+    sum->hi += p.hi + (lo < p.lo);
+    sum->lo = lo;
+#endif
+}
+
 /* divisions by constants: the compiler turns these into multiply-high and shifts */
 static uint64_t by_constants(uint64_t x) {
     return x / 3 + x / 7 + x / 10 + x / 1000 + x / 641 + x / 4096 + x % 10 + x % 1000000007ull;
@@ -75,6 +90,7 @@ int main(int argc, char **argv) {
         for (unsigned j = 0; j < n_edges; j++)
             div_acc += check_runtime_division(edges[i], edges[j]);
     uint64_t s = 0x243f6a8885a308d3ull, acc = 0;
+    struct u128 dot = {0, 0}, dot_check = {0, 0};
     int64_t sacc = 0;
     for (int i = 0; i < 250; i++) {
         s ^= s << 13;
@@ -100,7 +116,15 @@ int main(int argc, char **argv) {
         if (d32 == 0) d32 = 5;
         acc += q ^ r ^ umulh(a, b) ^ by_constants(a) ^ (a32 / b32) ^ (a32 % b32);
         sacc += sq + sr + smulh(sa, sb) + by_constants_signed(sa) + s32 / d32 + s32 % d32;
+        mac128(&dot, a, b);
+        struct u128 p = mul_halves(a, b);
+        uint64_t lo = dot_check.lo + p.lo;
+        dot_check.hi += p.hi + (lo < p.lo);
+        dot_check.lo = lo;
+        HW_CHECK(dot.hi == dot_check.hi && dot.lo == dot_check.lo);
     }
+    hw_printf("128-bit dot product=%016llx%016llx\n", (unsigned long long)dot.hi,
+              (unsigned long long)dot.lo);
     hw_printf("acc=%016llx sacc=%lld div_acc=%016llx\n", (unsigned long long)acc, (long long)sacc,
               (unsigned long long)div_acc);
     hw_printf("umulh(max,max)=%llx smulh(min,-1)=%lld smulh(-3,5)=%lld\n",

@@ -12,6 +12,7 @@ import re
 import subprocess
 import zlib
 
+import capstone
 import pytest
 from corpus_programs import (
     HOST_FLAGS,
@@ -94,6 +95,28 @@ def test_thumb_build(program: CorpusProgram):
     exe = compile_c([program.path], "thumb", "-O2")
     assert _check_executable(exe, "EM_ARM") & 1  # a Thumb entry point
     assert fp_simd_instructions(exe) == []
+
+
+# A64 instructions the corpus must make the translator see (capstone's preferred aliases).
+REQUIRED_A64 = frozenset(
+    "add adds sub subs and ands orr eor bic eon mvn neg lsl lsr asr ror mul madd msub smull umull "
+    "smaddl umaddl smulh umulh udiv sdiv adc csel csinc csinv csneg cset csetm cinc cneg ccmp cmn "
+    "tst clz cls rbit rev rev16 bfi bfxil ubfx sbfx ubfiz sbfiz sxtb sxth sxtw movk adr adrp "
+    "ldr ldrb ldrh ldrsb ldrsh ldrsw ldp ldpsw ldur str strb strh stp stur b bl blr br ret cbz "
+    "cbnz tbz tbnz b.eq b.ne b.lt b.ge b.hi b.lo svc".split()
+)
+
+
+def test_corpus_exercises_the_integer_isa():
+    md = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM)
+    seen = set()
+    for program in PROGRAMS:
+        for opt in ("-O0", "-O2"):
+            with open(compile_c([program.path], "aarch64", opt), "rb") as f:
+                for seg in ELFFile(f).iter_segments():
+                    if seg["p_type"] == "PT_LOAD" and seg["p_flags"] & 1:
+                        seen |= {m for _, _, m, _ in md.disasm_lite(seg.data(), seg["p_vaddr"])}
+    assert REQUIRED_A64 - seen == set()
 
 
 @pytest.mark.parametrize("target", ["aarch64", "thumb"])

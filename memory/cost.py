@@ -9,7 +9,8 @@
   simulator. The analytic constants are fitted against the simulator (``memory.calibration``).
 * cores — Little's law: each active core keeps ``mlp_lines_per_core`` lines in flight for the
   tier's idle latency; a dependent (pointer-chasing) access keeps one line per thread.
-* compute — element operations over cores x vector units x SIMD lanes x clock.
+* compute — element operations over cores x vector units x SIMD lanes x clock, plus scalar
+  instructions over cores x vector units x clock.
 """
 
 from __future__ import annotations
@@ -163,6 +164,13 @@ class KernelCost:
         return asdict(self)
 
 
+def compute_seconds(machine: MachineSpec, cores: int, kernel: Kernel) -> float:
+    """Seconds of SIMD element operations and scalar instructions on ``cores`` cores."""
+    lanes = machine.lanes(kernel.element_bits)
+    return (kernel.ops / lanes + kernel.scalar_ops) / (
+        cores * machine.vector_units_per_core * machine.freq_ghz * 1e9)
+
+
 def kernel_cost(machine: MachineSpec, tier_name: str, kernel: Kernel, threads: int,
                 device_model: DeviceModel) -> KernelCost:
     """Seconds ``kernel`` takes on ``threads`` threads with its arrays in ``tier_name``."""
@@ -184,9 +192,7 @@ def kernel_cost(machine: MachineSpec, tier_name: str, kernel: Kernel, threads: i
     dependent_lines = sum(a.lines for a in kernel.accesses if a.dependent)
     core = (independent_lines / (active_cores * machine.mlp_lines_per_core) * latency_s
             + dependent_lines / threads * latency_s)
-    lanes = machine.lanes(kernel.element_bits)
-    compute = kernel.ops / (active_cores * machine.vector_units_per_core * lanes
-                            * machine.freq_ghz * 1e9)
+    compute = compute_seconds(machine, active_cores, kernel)
     bounds = {"device": device, "cores": core, "compute": compute}
     bound = max(bounds, key=bounds.get)
     return KernelCost(kernel.name, machine.name, tier_name, threads, bounds[bound], device, core,

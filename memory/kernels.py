@@ -56,12 +56,15 @@ class Access:
 
 @dataclass(frozen=True)
 class Kernel:
-    """A loop over arrays plus ``ops`` SIMD-able element operations of ``element_bits``."""
+    """A loop over arrays plus ``ops`` SIMD-able element operations of ``element_bits`` and
+    ``scalar_ops`` instructions that occupy a vector unit for one element (branches, hashing,
+    loop control)."""
 
     name: str
     accesses: tuple[Access, ...]
     ops: int = 0
     element_bits: int = 64
+    scalar_ops: int = 0
 
     @property
     def traffic_bytes(self) -> int:

@@ -1,0 +1,230 @@
+"""Three grouping engines with one interface: KPA sort (keys and pointers in HBM or DRAM),
+full-record sort (no KPA) and hash grouping. Each computes the real result and charges the
+modeled cost of its algorithm to the context's ledger.
+
+Per window: ``add_bundle`` for every bundle of records as it arrives, ``close`` when the
+watermark passes the window's end. ``how`` is "count", "sum", "mean", "median", "topk:K" or
+"distinct"; the result is a dict of equally long numpy columns sorted by key (and rank).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from memory.errors import InvalidRequest
+from memory.grouping.context import KPA_BYTES, RECORD_TIER, EngineContext
+from memory.grouping.fast import hash_group_ids, radix_sort_pairs, segment_starts, sortable
+from memory.kernels import Access
+
+AGGREGATES = ("count", "sum", "mean", "median", "topk", "distinct")
+Values = Callable[[np.ndarray], np.ndarray]
+
+
+def parse_how(how: str) -> tuple[str, int]:
+    name, _, k = how.partition(":")
+    if name not in AGGREGATES or (name == "topk") != bool(k):
+        raise InvalidRequest(f"aggregate {how!r}: expected one of count, sum, mean, median, "
+                             f"topk:K, distinct")
+    return name, int(k) if k else 0
+
+
+@dataclass
+class WindowState:
+    """A window's bundles: keys and record rows per bundle, plus engine-held allocations."""
+
+    keys: list[np.ndarray] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)
+    allocations: list = field(default_factory=list)  # KPA runs placed by the allocator
+    distinct_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    @property
+    def records(self) -> int:
+        return sum(k.shape[0] for k in self.keys)
+
+
+def reduce_sorted(keys: np.ndarray, values: np.ndarray | None, how: str) -> dict:
+    """Aggregate ``values`` (sorted by key, and by value within a key) per distinct key."""
+    name, k = parse_how(how)
+    if name == "distinct":
+        return {"distinct": np.array([segment_starts(keys).shape[0]], dtype=np.int64)}
+    starts = segment_starts(keys)
+    ends = np.append(starts[1:], keys.shape[0])
+    counts = ends - starts
+    out = {"key": keys[starts].astype(np.int64)}
+    if name == "count":
+        out["count"] = counts
+    elif name in ("sum", "mean"):
+        sums = np.add.reduceat(values, starts) if starts.size else np.zeros(0, np.int64)
+        out["sum" if name == "sum" else "mean"] = sums if name == "sum" else sums / counts
+    elif name == "median":
+        low = values[starts + (counts - 1) // 2]
+        high = values[starts + counts // 2]
+        out["median"] = (low + high) / 2.0
+    else:  # topk: the k largest per key, rank 0 first
+        take = np.minimum(counts, k)
+        group = np.repeat(np.arange(starts.shape[0]), take)
+        rank = np.arange(group.shape[0]) - np.repeat(np.cumsum(take) - take, take)
+        out = {"key": out["key"][group], "rank": rank,
+               "value": values[ends[group] - 1 - rank]}
+    return out
+
+
+def sort_by_key_then_value(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Radix sort by value, then stably by key: keys sorted, values sorted within a key."""
+    by_value, order = radix_sort_pairs(sortable(values), np.arange(values.shape[0]))
+    keys_sorted, order = radix_sort_pairs(keys[order].astype(np.uint64), order)
+    return keys_sorted, values[order]
+
+
+class KpaSortEngine:
+    """Sort compact key/pointer arrays (in the tier the allocator picks); gather full records
+    through the pointers only for the values an aggregate needs."""
+
+    name = "sort"
+
+    def add_bundle(self, ctx: EngineContext, state: WindowState, keys: np.ndarray,
+                   rows: np.ndarray) -> None:
+        n = keys.shape[0]
+        allocation = ctx.allocator.allocate(max(1, n * KPA_BYTES))
+        tier = allocation.tier
+        ctx.ledger.charge("extract", [(RECORD_TIER, Access("sequential", n * ctx.record_bytes)),
+                                      (tier, Access("sequential", n * KPA_BYTES, write=True))],
+                          ops=2 * n)
+        ctx.sort_charge("sort", n, tier)
+        sorted_keys, sorted_rows = radix_sort_pairs(keys.astype(np.uint64), rows)
+        state.keys.append(sorted_keys)
+        state.rows.append(sorted_rows)
+        state.allocations.append(allocation)
+
+    def close(self, ctx: EngineContext, state: WindowState, how: str, values_of: Values
+              ) -> dict:
+        name, _ = parse_how(how)
+        n = state.records
+        tier = state.allocations[0].tier if state.allocations else RECORD_TIER
+        runs = len(state.keys)
+        if runs > 1:  # multiway merge of the bundles' sorted runs
+            ctx.sort_charge("merge", n, tier, runs_sorted=runs)
+        keys, rows = radix_sort_pairs(np.concatenate(state.keys), np.concatenate(state.rows))
+        for allocation in state.allocations:
+            ctx.allocator.free(allocation)
+        state.allocations.clear()
+        values = None
+        if name not in ("count", "distinct"):
+            ctx.ledger.charge("materialize", [
+                (tier, Access("sequential", n * KPA_BYTES)),
+                (RECORD_TIER, Access("random", n * 8))], ops=n)
+            values = values_of(rows)
+            if name in ("median", "topk"):
+                ctx.sort_charge("sort-values", n, tier)
+                keys, values = sort_by_key_then_value(keys, values)
+        ctx.ledger.charge("group-reduce", [(tier, Access("sequential", n * KPA_BYTES))], ops=n)
+        return reduce_sorted(keys, values, how)
+
+
+class FullRecordSortEngine:
+    """Sort the full records themselves (no KPA): every merge level moves whole records."""
+
+    name = "fullsort"
+
+    def add_bundle(self, ctx: EngineContext, state: WindowState, keys: np.ndarray,
+                   rows: np.ndarray) -> None:
+        self._charge_record_sort(ctx, "sort-records", keys.shape[0], runs_sorted=1)
+        order = np.argsort(keys, kind="stable")
+        state.keys.append(keys[order])
+        state.rows.append(rows[order])
+
+    def close(self, ctx: EngineContext, state: WindowState, how: str, values_of: Values
+              ) -> dict:
+        name, _ = parse_how(how)
+        n = state.records
+        if len(state.keys) > 1:
+            self._charge_record_sort(ctx, "merge-records", n, runs_sorted=len(state.keys))
+        keys = np.concatenate(state.keys)
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], np.concatenate(state.rows)[order]
+        ctx.scan_records("group-reduce", n)
+        values = None if name in ("count", "distinct") else values_of(rows)
+        if name in ("median", "topk"):
+            self._charge_record_sort(ctx, "sort-values", n, runs_sorted=1)
+            keys, values = sort_by_key_then_value(keys, values)
+        return reduce_sorted(keys, values, how)
+
+    def _charge_record_sort(self, ctx: EngineContext, name: str, n: int, runs_sorted: int):
+        """Scalar merge sort of R-byte records in DRAM: log2(runs) levels, ``merge_fan_in``
+        runs per pass over memory, each level copying whole records with 64-byte moves."""
+        if n <= 1:
+            return
+        m = ctx.model
+        levels = math.ceil(math.log2(n if runs_sorted == 1 else runs_sorted))
+        passes = math.ceil(levels / math.log2(m.merge_fan_in))
+        copy_ops = 2 * math.ceil(ctx.record_bytes / 64) * ctx.lanes  # load + store per record
+        nbytes = n * ctx.record_bytes * passes
+        ctx.ledger.charge(name, [(RECORD_TIER, Access("sequential", nbytes)),
+                                 (RECORD_TIER, Access("sequential", nbytes, write=True))],
+                          ops=n * levels * copy_ops,
+                          scalar_ops=n * levels * m.record_merge_instructions)
+
+
+class HashEngine:
+    """Hash table of groups in DRAM: an insert per record, a random access whenever the
+    table is larger than the last-level cache; holistic aggregates keep per-key pointer lists."""
+
+    name = "hash"
+
+    def add_bundle(self, ctx: EngineContext, state: WindowState, keys: np.ndarray,
+                   rows: np.ndarray) -> None:
+        state.keys.append(keys)
+        state.rows.append(rows)
+        state.distinct_keys = np.union1d(state.distinct_keys, keys)
+        n = keys.shape[0]
+        table = state.distinct_keys.shape[0] * ctx.model.hash_entry_bytes
+        miss = max(0.0, 1.0 - ctx.ledger.machine.llc_bytes / table) if table else 0.0
+        misses = int(n * miss)
+        ctx.ledger.charge("hash-insert", [
+            (RECORD_TIER, Access("sequential", n * ctx.record_bytes)),
+            (RECORD_TIER, Access("random", misses * 8)),
+            (RECORD_TIER, Access("random", misses * 8, write=True))],
+            scalar_ops=n * ctx.model.hash_instructions)
+
+    def close(self, ctx: EngineContext, state: WindowState, how: str, values_of: Values
+              ) -> dict:
+        name, _ = parse_how(how)
+        keys, rows = np.concatenate(state.keys), np.concatenate(state.rows)
+        n = keys.shape[0]
+        groups, distinct = hash_group_ids(keys)
+        ctx.ledger.charge("hash-scan", [
+            (RECORD_TIER, Access("sequential", distinct.shape[0] * ctx.model.hash_entry_bytes))],
+            ops=distinct.shape[0])
+        if name == "distinct":
+            return {"distinct": np.array([distinct.shape[0]], dtype=np.int64)}
+        order = np.argsort(distinct, kind="stable")  # output in key order, as every engine
+        out = {"key": distinct[order].astype(np.int64)}
+        counts = np.bincount(groups, minlength=distinct.shape[0])
+        if name == "count":
+            out["count"] = counts[order]
+            return out
+        ctx.ledger.charge("hash-gather", [(RECORD_TIER, Access("random", n * 8))], ops=n)
+        values = values_of(rows)
+        if name in ("sum", "mean"):
+            sums = np.zeros(distinct.shape[0], dtype=np.int64)
+            np.add.at(sums, groups, values)
+            out[name] = sums[order] if name == "sum" else sums[order] / counts[order]
+            return out
+        # median / top-k: walk each key's pointer list, then sort the values per key
+        ctx.ledger.charge("hash-lists", [(RECORD_TIER, Access("random", n * 8))],
+                          scalar_ops=n * ctx.model.hash_instructions)
+        ctx.sort_charge("sort-values", n, RECORD_TIER)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.shape[0])
+        keys_sorted, values_sorted = sort_by_key_then_value(rank[groups].astype(np.uint64),
+                                                            values)
+        result = reduce_sorted(keys_sorted, values_sorted, how)
+        result["key"] = out["key"][result["key"]]
+        return result
+
+
+ENGINES = {"sort": KpaSortEngine, "fullsort": FullRecordSortEngine, "hash": HashEngine}

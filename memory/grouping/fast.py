@@ -1,0 +1,93 @@
+"""Compiled kernels that compute the engines' real results (numba)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+RADIX_BITS = 11
+RADIX = 1 << RADIX_BITS
+
+
+@njit(cache=True)
+def radix_sort_pairs(keys, values):
+    """Stable LSD radix sort of uint64 ``keys`` carrying int64 ``values``; returns copies."""
+    n = keys.shape[0]
+    out_k = keys.copy()
+    out_v = values.copy()
+    if n < 2:
+        return out_k, out_v
+    top = keys.max()
+    tmp_k = np.empty_like(keys)
+    tmp_v = np.empty_like(values)
+    shift = np.uint64(0)
+    count = np.empty(RADIX + 1, dtype=np.int64)
+    while True:
+        count[:] = 0
+        for i in range(n):
+            count[((out_k[i] >> shift) & np.uint64(RADIX - 1)) + 1] += 1
+        for d in range(RADIX):
+            count[d + 1] += count[d]
+        for i in range(n):
+            d = (out_k[i] >> shift) & np.uint64(RADIX - 1)
+            j = count[d]
+            tmp_k[j] = out_k[i]
+            tmp_v[j] = out_v[i]
+            count[d] = j + 1
+        out_k, tmp_k = tmp_k, out_k
+        out_v, tmp_v = tmp_v, out_v
+        shift += np.uint64(RADIX_BITS)
+        if shift >= 64 or (top >> shift) == 0:
+            break
+    return out_k, out_v
+
+
+@njit(cache=True)
+def hash_group_ids(keys):
+    """Open-addressing hash grouping: (group id per key, distinct keys in first-seen order)."""
+    n = keys.shape[0]
+    size = 1
+    while size < 2 * n + 2:
+        size <<= 1
+    mask = np.uint64(size - 1)
+    slot_key = np.empty(size, dtype=np.int64)
+    slot_group = np.full(size, -1, dtype=np.int64)
+    groups = np.empty(n, dtype=np.int64)
+    distinct = np.empty(n, dtype=np.int64)
+    n_groups = 0
+    for i in range(n):
+        k = keys[i]
+        h = (np.uint64(k) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(17)
+        s = h & mask
+        while True:
+            g = slot_group[s]
+            if g < 0:
+                slot_key[s] = k
+                slot_group[s] = n_groups
+                distinct[n_groups] = k
+                groups[i] = n_groups
+                n_groups += 1
+                break
+            if slot_key[s] == k:
+                groups[i] = g
+                break
+            s = (s + np.uint64(1)) & mask
+    return groups, distinct[:n_groups].copy()
+
+
+@njit(cache=True)
+def segment_starts(sorted_keys):
+    """Start index of every run of equal keys in a sorted array."""
+    n = sorted_keys.shape[0]
+    starts = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if i == 0 or sorted_keys[i] != sorted_keys[i - 1]:
+            starts[m] = i
+            m += 1
+    return starts[:m].copy()
+
+
+def sortable(values: np.ndarray) -> np.ndarray:
+    """int64 values as uint64 with the same order (sign bit flipped)."""
+    return values.astype(np.int64).view(np.uint64) ^ np.uint64(1 << 63)

@@ -1,0 +1,44 @@
+"""Where modeled time and bytes go: every primitive charges its memory traffic per tier and its
+SIMD/scalar work to a :class:`Ledger`, which prices them on the machine model."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from memory.cost import DeviceModel, compute_seconds, kernel_cost
+from memory.kernels import Access, Kernel
+from memory.machine import MachineSpec
+
+
+@dataclass
+class Ledger:
+    """Accumulates modeled seconds and bytes; ``cores`` tasks run each primitive in parallel."""
+
+    machine: MachineSpec
+    cores: int
+    device_model: DeviceModel
+    seconds: float = 0.0
+    bytes_by_tier: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    seconds_by_primitive: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def charge(self, primitive: str, accesses: list[tuple[str, Access]], ops: int = 0,
+               scalar_ops: int = 0, element_bits: int = 64) -> float:
+        """Price one primitive: per-tier traffic runs concurrently on separate channels, the
+        cores' miss handling is shared, compute overlaps; the slowest bound wins."""
+        by_tier: dict[str, list[Access]] = defaultdict(list)
+        for tier, access in accesses:
+            if access.nbytes:
+                by_tier[tier].append(access)
+        device = core = 0.0
+        for tier, tier_accesses in by_tier.items():
+            cost = kernel_cost(self.machine, tier, Kernel(primitive, tuple(tier_accesses)),
+                               self.cores, self.device_model)
+            device = max(device, cost.device_seconds)
+            core += cost.core_seconds
+            self.bytes_by_tier[tier] += cost.traffic_bytes
+        work = Kernel(primitive, (), ops=ops, scalar_ops=scalar_ops, element_bits=element_bits)
+        seconds = max(device, core, compute_seconds(self.machine, self.cores, work))
+        self.seconds += seconds
+        self.seconds_by_primitive[primitive] += seconds
+        return seconds

@@ -1,0 +1,1 @@
+"""Streaming runtime on the grouping engines: event-time windows, watermarks, benchmarks."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from memory.dram.presets import DEVICE_PRESETS, device_preset
@@ -9,6 +10,13 @@ from memory.dram.spec import DeviceSpec
 from memory.errors import UnknownPreset
 
 LINE_BYTES = 64  # cache line of every machine below
+
+
+@functools.lru_cache(maxsize=None)
+def tier_device(device: str, devices: int) -> DeviceSpec:
+    """``devices`` copies of a device preset as one device (a pure function, memoized)."""
+    base = DEVICE_PRESETS[device]
+    return device_preset(device, channels=base.org.channels * devices)
 
 
 @dataclass(frozen=True)
@@ -23,8 +31,7 @@ class MemoryTier:
 
     def spec(self) -> DeviceSpec:
         """The tier as one device: the preset with ``devices`` times its channels."""
-        base = DEVICE_PRESETS[self.device]
-        return device_preset(self.device, channels=base.org.channels * self.devices)
+        return tier_device(self.device, self.devices)
 
 
 @dataclass(frozen=True)

@@ -2,26 +2,33 @@
 full-record sort (no KPA) and hash grouping. Each computes the real result and charges the
 modeled cost of its algorithm to the context's ledger.
 
-Per window: ``add_bundle`` for every bundle of records as it arrives, ``close`` when the
-watermark passes the window's end. ``how`` is "count", "sum", "mean", "median", "topk:K" or
-"distinct"; the result is a dict of equally long numpy columns sorted by key (and rank).
+Per window: ``add_bundle(ctx, state, keys, rows, values)`` for every bundle as it arrives
+(``values``: the field the aggregate reads, aligned with ``rows``, or None), ``close(ctx,
+state, how)`` when the watermark passes the window's end. ``how`` is "count", "sum", "mean",
+"median", "topk:K" or "distinct"; the result is a dict of equally long numpy columns sorted by
+key (and rank).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from memory.errors import InvalidRequest
 from memory.grouping.context import KPA_BYTES, RECORD_TIER, EngineContext
-from memory.grouping.fast import hash_group_ids, radix_sort_pairs, segment_starts, sortable
+from memory.grouping.fast import (
+    group_sums,
+    hash_group_ids,
+    radix_sort_pairs,
+    reduce_sorted_sum,
+    segment_starts,
+    sortable,
+)
 from memory.kernels import Access
 
 AGGREGATES = ("count", "sum", "mean", "median", "topk", "distinct")
-Values = Callable[[np.ndarray], np.ndarray]
 
 
 def parse_how(how: str) -> tuple[str, int]:
@@ -34,10 +41,12 @@ def parse_how(how: str) -> tuple[str, int]:
 
 @dataclass
 class WindowState:
-    """A window's bundles: keys and record rows per bundle, plus engine-held allocations."""
+    """A window's bundles: keys, record rows and aggregated values per bundle, plus
+    engine-held allocations."""
 
     keys: list[np.ndarray] = field(default_factory=list)
     rows: list[np.ndarray] = field(default_factory=list)
+    values: list[np.ndarray] = field(default_factory=list)
     allocations: list = field(default_factory=list)  # KPA runs placed by the allocator
     distinct_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
@@ -51,16 +60,16 @@ def reduce_sorted(keys: np.ndarray, values: np.ndarray | None, how: str) -> dict
     name, k = parse_how(how)
     if name == "distinct":
         return {"distinct": np.array([segment_starts(keys).shape[0]], dtype=np.int64)}
+    if name in ("count", "sum", "mean"):
+        distinct, counts, sums = reduce_sorted_sum(
+            keys, values if values is not None else np.zeros(keys.shape[0], np.int64))
+        result = {"count": counts, "sum": sums, "mean": sums / np.maximum(counts, 1)}[name]
+        return {"key": distinct, name: result}
     starts = segment_starts(keys)
     ends = np.append(starts[1:], keys.shape[0])
     counts = ends - starts
     out = {"key": keys[starts].astype(np.int64)}
-    if name == "count":
-        out["count"] = counts
-    elif name in ("sum", "mean"):
-        sums = np.add.reduceat(values, starts) if starts.size else np.zeros(0, np.int64)
-        out["sum" if name == "sum" else "mean"] = sums if name == "sum" else sums / counts
-    elif name == "median":
+    if name == "median":
         low = values[starts + (counts - 1) // 2]
         high = values[starts + counts // 2]
         out["median"] = (low + high) / 2.0
@@ -82,12 +91,12 @@ def sort_by_key_then_value(keys: np.ndarray, values: np.ndarray) -> tuple[np.nda
 
 class KpaSortEngine:
     """Sort compact key/pointer arrays (in the tier the allocator picks); gather full records
-    through the pointers only for the values an aggregate needs."""
+    through the pointers only for the values an aggregate needs, bundle by bundle."""
 
     name = "sort"
 
     def add_bundle(self, ctx: EngineContext, state: WindowState, keys: np.ndarray,
-                   rows: np.ndarray) -> None:
+                   rows: np.ndarray, values: np.ndarray | None) -> None:
         n = keys.shape[0]
         allocation = ctx.allocator.allocate(max(1, n * KPA_BYTES))
         tier = allocation.tier
@@ -95,32 +104,31 @@ class KpaSortEngine:
                                       (tier, Access("sequential", n * KPA_BYTES, write=True))],
                           ops=2 * n)
         ctx.sort_charge("sort", n, tier)
-        sorted_keys, sorted_rows = radix_sort_pairs(keys.astype(np.uint64), rows)
+        sorted_keys, order = radix_sort_pairs(keys.astype(np.uint64), np.arange(n))
         state.keys.append(sorted_keys)
-        state.rows.append(sorted_rows)
+        state.rows.append(rows[order])
+        if values is not None:
+            ctx.ledger.charge("materialize", [(tier, Access("sequential", n * KPA_BYTES)),
+                                              (RECORD_TIER, Access("random", n * 8))], ops=n)
+            state.values.append(values[order])
         state.allocations.append(allocation)
 
-    def close(self, ctx: EngineContext, state: WindowState, how: str, values_of: Values
-              ) -> dict:
+    def close(self, ctx: EngineContext, state: WindowState, how: str) -> dict:
         name, _ = parse_how(how)
         n = state.records
         tier = state.allocations[0].tier if state.allocations else RECORD_TIER
         runs = len(state.keys)
         if runs > 1:  # multiway merge of the bundles' sorted runs
             ctx.sort_charge("merge", n, tier, runs_sorted=runs)
-        keys, rows = radix_sort_pairs(np.concatenate(state.keys), np.concatenate(state.rows))
+        carried = np.concatenate(state.values) if state.values else np.concatenate(state.rows)
+        keys, carried = radix_sort_pairs(np.concatenate(state.keys), carried)
         for allocation in state.allocations:
             ctx.allocator.free(allocation)
         state.allocations.clear()
-        values = None
-        if name not in ("count", "distinct"):
-            ctx.ledger.charge("materialize", [
-                (tier, Access("sequential", n * KPA_BYTES)),
-                (RECORD_TIER, Access("random", n * 8))], ops=n)
-            values = values_of(rows)
-            if name in ("median", "topk"):
-                ctx.sort_charge("sort-values", n, tier)
-                keys, values = sort_by_key_then_value(keys, values)
+        values = carried if state.values else None
+        if name in ("median", "topk"):
+            ctx.sort_charge("sort-values", n, tier)
+            keys, values = sort_by_key_then_value(keys, values)
         ctx.ledger.charge("group-reduce", [(tier, Access("sequential", n * KPA_BYTES))], ops=n)
         return reduce_sorted(keys, values, how)
 
@@ -131,23 +139,24 @@ class FullRecordSortEngine:
     name = "fullsort"
 
     def add_bundle(self, ctx: EngineContext, state: WindowState, keys: np.ndarray,
-                   rows: np.ndarray) -> None:
+                   rows: np.ndarray, values: np.ndarray | None) -> None:
         self._charge_record_sort(ctx, "sort-records", keys.shape[0], runs_sorted=1)
         order = np.argsort(keys, kind="stable")
         state.keys.append(keys[order])
         state.rows.append(rows[order])
+        if values is not None:
+            state.values.append(values[order])
 
-    def close(self, ctx: EngineContext, state: WindowState, how: str, values_of: Values
-              ) -> dict:
+    def close(self, ctx: EngineContext, state: WindowState, how: str) -> dict:
         name, _ = parse_how(how)
         n = state.records
         if len(state.keys) > 1:
             self._charge_record_sort(ctx, "merge-records", n, runs_sorted=len(state.keys))
         keys = np.concatenate(state.keys)
         order = np.argsort(keys, kind="stable")
-        keys, rows = keys[order], np.concatenate(state.rows)[order]
+        keys = keys[order].astype(np.uint64)
+        values = np.concatenate(state.values)[order] if state.values else None
         ctx.scan_records("group-reduce", n)
-        values = None if name in ("count", "distinct") else values_of(rows)
         if name in ("median", "topk"):
             self._charge_record_sort(ctx, "sort-values", n, runs_sorted=1)
             keys, values = sort_by_key_then_value(keys, values)
@@ -170,30 +179,36 @@ class FullRecordSortEngine:
 
 
 class HashEngine:
-    """Hash table of groups in DRAM: an insert per record, a random access whenever the
-    table is larger than the last-level cache; holistic aggregates keep per-key pointer lists."""
+    """One hash table of groups in DRAM shared by all tasks: an insert per record is an atomic
+    read-modify-write of the key's line, which another core most likely wrote last (a
+    coherence transfer) or, when the table outgrows the last-level cache, which misses to
+    DRAM; either way a round trip per insert, one in flight per thread (the atomic blocks).
+    Holistic aggregates keep per-key pointer lists."""
 
     name = "hash"
 
     def add_bundle(self, ctx: EngineContext, state: WindowState, keys: np.ndarray,
-                   rows: np.ndarray) -> None:
+                   rows: np.ndarray, values: np.ndarray | None) -> None:
         state.keys.append(keys)
         state.rows.append(rows)
+        if values is not None:
+            state.values.append(values)
         state.distinct_keys = np.union1d(state.distinct_keys, keys)
         n = keys.shape[0]
+        cores = ctx.ledger.cores
+        shared = 1.0 - 1.0 / cores  # chance the line was last written by another core
         table = state.distinct_keys.shape[0] * ctx.model.hash_entry_bytes
         miss = max(0.0, 1.0 - ctx.ledger.machine.llc_bytes / table) if table else 0.0
-        misses = int(n * miss)
+        round_trips = int(n * max(shared, miss))
         ctx.ledger.charge("hash-insert", [
             (RECORD_TIER, Access("sequential", n * ctx.record_bytes)),
-            (RECORD_TIER, Access("random", misses * 8)),
-            (RECORD_TIER, Access("random", misses * 8, write=True))],
+            (RECORD_TIER, Access("random", round_trips * 8, dependent=True)),
+            (RECORD_TIER, Access("random", int(n * miss) * 8, write=True))],
             scalar_ops=n * ctx.model.hash_instructions)
 
-    def close(self, ctx: EngineContext, state: WindowState, how: str, values_of: Values
-              ) -> dict:
+    def close(self, ctx: EngineContext, state: WindowState, how: str) -> dict:
         name, _ = parse_how(how)
-        keys, rows = np.concatenate(state.keys), np.concatenate(state.rows)
+        keys = np.concatenate(state.keys)
         n = keys.shape[0]
         groups, distinct = hash_group_ids(keys)
         ctx.ledger.charge("hash-scan", [
@@ -208,11 +223,10 @@ class HashEngine:
             out["count"] = counts[order]
             return out
         ctx.ledger.charge("hash-gather", [(RECORD_TIER, Access("random", n * 8))], ops=n)
-        values = values_of(rows)
+        values = np.concatenate(state.values)
         if name in ("sum", "mean"):
-            sums = np.zeros(distinct.shape[0], dtype=np.int64)
-            np.add.at(sums, groups, values)
-            out[name] = sums[order] if name == "sum" else sums[order] / counts[order]
+            sums = group_sums(groups, values, distinct.shape[0])[order]
+            out[name] = sums if name == "sum" else sums / counts[order]
             return out
         # median / top-k: walk each key's pointer list, then sort the values per key
         ctx.ledger.charge("hash-lists", [(RECORD_TIER, Access("random", n * 8))],

@@ -5,41 +5,65 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-RADIX_BITS = 11
-RADIX = 1 << RADIX_BITS
+RADIX_BITS = 11  # digit of the multi-pass sort (2K counters stay in L1)
+SINGLE_PASS_BITS = 16  # keys this narrow sort in one counting pass (64K counters)
 
 
 @njit(cache=True)
 def radix_sort_pairs(keys, values):
-    """Stable LSD radix sort of uint64 ``keys`` carrying int64 ``values``; returns copies."""
+    """Stable LSD radix sort of uint64 ``keys`` carrying int64 ``values``; returns copies.
+    Keys below 2**16 take a single counting pass; wider keys take 11-bit digits."""
     n = keys.shape[0]
     out_k = keys.copy()
     out_v = values.copy()
     if n < 2:
         return out_k, out_v
     top = keys.max()
+    width = 1
+    while width < 64 and (top >> np.uint64(width)) != 0:
+        width += 1
+    digit_bits = width if width <= SINGLE_PASS_BITS else RADIX_BITS
+    radix = 1 << digit_bits
+    digit_mask = np.uint64(radix - 1)
     tmp_k = np.empty_like(keys)
     tmp_v = np.empty_like(values)
-    shift = np.uint64(0)
-    count = np.empty(RADIX + 1, dtype=np.int64)
-    while True:
+    count = np.empty(radix + 1, dtype=np.int64)
+    shift = 0
+    while shift < width:
         count[:] = 0
         for i in range(n):
-            count[((out_k[i] >> shift) & np.uint64(RADIX - 1)) + 1] += 1
-        for d in range(RADIX):
+            count[((out_k[i] >> np.uint64(shift)) & digit_mask) + 1] += 1
+        for d in range(radix):
             count[d + 1] += count[d]
         for i in range(n):
-            d = (out_k[i] >> shift) & np.uint64(RADIX - 1)
+            d = (out_k[i] >> np.uint64(shift)) & digit_mask
             j = count[d]
             tmp_k[j] = out_k[i]
             tmp_v[j] = out_v[i]
             count[d] = j + 1
         out_k, tmp_k = tmp_k, out_k
         out_v, tmp_v = tmp_v, out_v
-        shift += np.uint64(RADIX_BITS)
-        if shift >= 64 or (top >> shift) == 0:
-            break
+        shift += digit_bits
     return out_k, out_v
+
+
+@njit(cache=True)
+def reduce_sorted_sum(keys, values):
+    """One pass over key-sorted pairs: (distinct keys, counts, sums of values)."""
+    n = keys.shape[0]
+    out_k = np.empty(n, dtype=np.int64)
+    counts = np.empty(n, dtype=np.int64)
+    sums = np.empty(n, dtype=np.int64)
+    m = -1
+    for i in range(n):
+        if i == 0 or keys[i] != keys[i - 1]:
+            m += 1
+            out_k[m] = keys[i]
+            counts[m] = 0
+            sums[m] = 0
+        counts[m] += 1
+        sums[m] += values[i]
+    return out_k[:m + 1].copy(), counts[:m + 1].copy(), sums[:m + 1].copy()
 
 
 @njit(cache=True)
@@ -73,6 +97,15 @@ def hash_group_ids(keys):
                 break
             s = (s + np.uint64(1)) & mask
     return groups, distinct[:n_groups].copy()
+
+
+@njit(cache=True)
+def group_sums(groups, values, n_groups):
+    """Sum of ``values`` per group id (exact int64)."""
+    sums = np.zeros(n_groups, dtype=np.int64)
+    for i in range(groups.shape[0]):
+        sums[groups[i]] += values[i]
+    return sums
 
 
 @njit(cache=True)

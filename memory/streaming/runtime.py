@@ -134,7 +134,7 @@ def run(config: RunConfig) -> RunReport:
         state, rows, last_start = open_windows.pop(w)
         before = dict(ledger.bytes_by_tier)
         start = ledger.seconds
-        result = engine.close(ctx, state, q.how, lambda r: gen.records[q.values][r])
+        result = engine.close(ctx, state, q.how)
         result = q.finish(ctx, result, gen, np.concatenate(rows))
         length = len(next(iter(result.values())))
         outputs.append({"window": np.full(length, w, dtype=np.int64), **result})
@@ -155,7 +155,8 @@ def run(config: RunConfig) -> RunReport:
             part = rows[windows_of[rows] == w]
             state, seen, _ = open_windows.get(int(w), (WindowState(), [], 0.0))
             keys, feed = q.prepare(ctx, engine, gen, part)
-            engine.add_bundle(ctx, state, keys.astype(np.int64), feed)
+            values = gen.records[q.values][feed].astype(np.int64) if q.values else None
+            engine.add_bundle(ctx, state, keys.astype(np.int64), feed, values)
             seen.append(part)
             open_windows[int(w)] = (state, seen, bundle_start)
         hbm_peak = max(hbm_peak, allocator.used[HBM])

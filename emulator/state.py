@@ -18,7 +18,8 @@ SP_OFFSET = reg_offset(SP)
 PC = 256
 EXCL_ADDR = 264  # exclusive monitor: address of the last load-exclusive (low word)
 EXCL_VALID = 268  # 1 while the monitor is armed
-SYSREG_BASE = 272  # one 8-byte slot per system register in isa.a64.decode.SYSREGS order
+EXCL_VALUE = 272  # the value that load-exclusive read (8 bytes)
+SYSREG_BASE = 280  # one 8-byte slot per system register in isa.a64.decode.SYSREGS order
 SIZE = 512
 
 

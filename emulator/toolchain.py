@@ -33,6 +33,9 @@ TARGET_FLAGS = {
 }
 
 
+LINK_ONLY = ("-nostdlib", "-static")
+
+
 def cache_dir() -> Path:
     """Where hwemu keeps builds and downloads (``$HWEMU_CACHE`` or ``~/.cache/hwemu``)."""
     root = os.environ.get("HWEMU_CACHE") or Path.home() / ".cache" / "hwemu"
@@ -46,12 +49,16 @@ def _compiler(target: str) -> list[str]:
 
 
 def compile_c(sources: list[Path | str], target: str = "aarch64", opt: str = "-O2",
-              extra: tuple[str, ...] = ()) -> Path:
-    """Build ``sources`` for ``target`` at ``opt`` and return the cached executable's path."""
+              extra: tuple[str, ...] = (), relocatable: bool = False) -> Path:
+    """Build ``sources`` for ``target`` at ``opt`` and return the cached output's path: an
+    executable, or with ``relocatable`` an object file (one source) whose functions the API
+    can call."""
     if target not in TARGET_FLAGS:
         raise ToolchainError(f"unknown target {target!r} (one of {', '.join(TARGET_FLAGS)})")
     paths = [Path(s) for s in sources]
     flags = [opt, "-I", str(GUESTLIB), *TARGET_FLAGS[target], *extra]
+    if relocatable:
+        flags = [f for f in flags if f not in LINK_ONLY and not f.startswith("-Wl,")] + ["-c"]
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode())
@@ -61,7 +68,8 @@ def compile_c(sources: list[Path | str], target: str = "aarch64", opt: str = "-O
     digest.update(" ".join(flags).encode())
     out_dir = cache_dir() / "build"
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{paths[0].stem}-{target}{opt}-{digest.hexdigest()[:16]}.elf"
+    suffix = ".o" if relocatable else ".elf"
+    out = out_dir / f"{paths[0].stem}-{target}{opt}-{digest.hexdigest()[:16]}{suffix}"
     if out.exists():
         return out
     tmp = out.with_suffix(f".tmp{os.getpid()}")

@@ -180,7 +180,7 @@ class Machine:
         """Run the program from its entry point to exit."""
         sp = self._initial_stack()
         self._start_process(sp)
-        exit_code = self._run_until(self.image.entry, 0)
+        exit_code = self.run_until(self.image.entry, 0)
         return RunResult(exit_code, self._captured(self.process.stdout, self._capture_out),
                          self._captured(self.process.stderr, self._capture_err), self.stats)
 
@@ -191,7 +191,7 @@ class Machine:
     def _start_process(self, sp: int) -> None:
         raise NotImplementedError
 
-    def _run_until(self, entry: int, until: int) -> int:
+    def run_until(self, entry: int, until: int) -> int:
         started = time.perf_counter()
         try:
             self._execute(entry, until)
@@ -214,7 +214,7 @@ class Machine:
         self.set_reg(30, layout.RETURN_MAGIC)
         if self.reg(31) == 0:
             self.set_reg(31, layout.STACK_TOP - 0x2000)
-        self._run_until(addr, layout.RETURN_MAGIC)
+        self.run_until(addr, layout.RETURN_MAGIC)
         return self.reg(0)
 
     def hook(self, addr: int, fn: Callable[["Machine"], None]) -> None:

@@ -54,14 +54,9 @@ def _store(ctx: BlockContext, base: str, size: int, words: list[str]) -> None:
 
 
 def _define(ctx: BlockContext, guest: int, size: int, words: list[str]) -> None:
-    if guest == ZR:
-        return
-    if size == 3:
-        lo, hi = ctx.rc.def64(guest)
-        ctx.code.op("mov.w", f"{lo}, {words[0]}")
-        ctx.code.op("mov.w", f"{hi}, {words[1]}")
-    else:
-        ctx.code.op("mov.w", f"{ctx.rc.def32(guest)}, {words[0]}")
+    """The loaded (old) value becomes ``guest``'s, zero-extended; its temps are reused."""
+    if guest != ZR:
+        ctx.rc.adopt(guest, words[0], words[1] if size == 3 else None)
 
 
 def _combine(ctx: BlockContext, i: A64Insn, old: list[str], val: list[str]) -> list[str]:
@@ -81,9 +76,8 @@ def _combine(ctx: BlockContext, i: A64Insn, old: list[str], val: list[str]) -> l
     signed = i.op in ("ldsmax", "ldsmin")
     a, b = _comparable(ctx, old, i.size, signed), _comparable(ctx, val, i.size, signed)
     if len(old) == 2:  # flags of old - val over 64 bits; the conditions below ignore Z
-        scratch = rc.temp()
-        op("subs", f"{scratch}, {a[0]}, {b[0]}")
-        op("sbcs", f"{scratch}, {a[1]}, {b[1]}")
+        op("subs", f"{out[0]}, {a[0]}, {b[0]}")  # out is scratch until the select
+        op("sbcs", f"{out[1]}, {a[1]}, {b[1]}")
     else:
         op("cmp.w", f"{a[0]}, {b[0]}")
     keep_old, take_val = _MINMAX[i.op]

@@ -21,7 +21,8 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
     else:
         b = rc.pair(i.rm) if i.sf else (rc.lo(i.rm), None)
     nzcv = rc.const(i.imm2 << 28)
-    scratch = (rc.temp(), rc.temp()) if i.sf else None
+    scratch = (rc.temp(), rc.temp(), rc.temp()) if i.sf else None  # all allocated before
+    # the branch below: an allocation inside it could spill on one path only
     ctx.need_flags()
     otherwise, done = code.new_label(), code.new_label()
     if i.cond < 14:
@@ -32,7 +33,7 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         first, second = ("adds", "adcs") if negate else ("subs", "sbcs")
         code.op(first, f"{scratch[0]}, {a[0]}, {b[0]}")
         code.op(second, f"{scratch[1]}, {a[1]}, {b[1]}")
-        fix_z64(ctx, *scratch)
+        fix_z64(ctx, scratch[0], scratch[1], scratch[2])
     if i.cond < 14:
         code.op("b", done)
         code.label(otherwise)

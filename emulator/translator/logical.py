@@ -94,8 +94,8 @@ def _register(ctx: BlockContext, i: A64Insn) -> None:
             logic_flags(ctx, d, None)
         return
     b_lo, b_hi = shift64(ctx, *rc.pair(i.rm), i.shift, i.amount)
-    if invert:
-        t_lo, t_hi = rc.temp(), rc.temp()
+    if invert:  # in place when shift64 already made temps
+        t_lo, t_hi = (b_lo, b_hi) if i.amount else (rc.temp(), rc.temp())
         op("mvn.w", f"{t_lo}, {b_lo}")
         op("mvn.w", f"{t_hi}, {b_hi}")
         b_lo, b_hi = t_lo, t_hi

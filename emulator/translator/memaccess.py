@@ -62,16 +62,22 @@ def load(ctx: BlockContext, rt: int, size: int, signed: bool, sf: bool, base: st
         op(_form(LOAD_OPS[(size, signed)], offset), f"{lo}, {_at(base, offset)}")
 
 
-def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int) -> None:
-    """memory[base+offset] = rt (size log2 bytes)."""
-    rc, op = ctx.rc, ctx.code.op
+def value_regs(ctx: BlockContext, rt: int, size: int) -> tuple[str, ...]:
+    """The host registers holding the value a store of ``size`` writes."""
+    return ctx.rc.pair(rt) if size == 3 else (ctx.rc.lo(rt),)
+
+
+def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int,
+          value: tuple[str, ...] | None = None) -> None:
+    """memory[base+offset] = rt (size log2 bytes); ``value``: its registers, if already read."""
+    op = ctx.code.op
+    value = value or value_regs(ctx, rt, size)
     base, offset = address(ctx, base, offset, 4 if size == 3 else 0)
     if size == 3:
-        lo, hi = rc.pair(rt)
-        op(_form("str.w", offset), f"{lo}, {_at(base, offset)}")
-        op(_form("str.w", offset + 4), f"{hi}, {_at(base, offset + 4)}")
+        op(_form("str.w", offset), f"{value[0]}, {_at(base, offset)}")
+        op(_form("str.w", offset + 4), f"{value[1]}, {_at(base, offset + 4)}")
     else:
-        op(_form(STORE_OPS[size], offset), f"{rc.lo(rt)}, {_at(base, offset)}")
+        op(_form(STORE_OPS[size], offset), f"{value[0]}, {_at(base, offset)}")
 
 
 def writeback(ctx: BlockContext, rn: int, old: tuple[str, str], delta: int) -> tuple[str, str]:

@@ -89,22 +89,34 @@ def extend32(ctx: BlockContext, reg: str, ext: int) -> str:
 
 
 def extended64(ctx: BlockContext, guest: int, ext: int, amount: int) -> tuple[str, str]:
-    """(lo, hi) of ExtendReg(guest, ext, amount) as a 64-bit value."""
-    if ext in (UXTB, UXTH, UXTW):
-        lo = extend32(ctx, ctx.rc.lo(guest), ext)
-        hi = ctx.rc.const(0)
-    elif ext in (SXTB, SXTH, SXTW):
-        lo = extend32(ctx, ctx.rc.lo(guest), ext)
-        hi = ctx.rc.temp()
-        ctx.code.op("asr.w", f"{hi}, {lo}, #31")
-    else:
+    """(lo, hi) of ExtendReg(guest, ext, amount) as a 64-bit value (amount 0..4)."""
+    if ext not in (UXTB, UXTH, UXTW, SXTB, SXTH, SXTW):
         lo, hi = ctx.rc.pair(guest)
-    return shift64(ctx, lo, hi, LSL, amount)
+        return shift64(ctx, lo, hi, LSL, amount)
+    op = ctx.code.op
+    src = ctx.rc.lo(guest)
+    value = extend32(ctx, src, ext)
+    signed = ext in (SXTB, SXTH, SXTW)
+    hi = ctx.rc.temp()
+    if amount:  # the bits shifted out of the low word, over its sign or zero extension
+        op("asr.w" if signed else "lsr.w", f"{hi}, {value}, #{32 - amount}")
+    elif signed:
+        op("asr.w", f"{hi}, {value}, #31")
+    else:
+        op("movw", f"{hi}, #0")
+    if not amount:
+        return value, hi
+    lo = value if value != src else ctx.rc.temp()
+    op("lsl.w", f"{lo}, {value}, #{amount}")
+    return lo, hi
 
 
-def fix_z64(ctx: BlockContext, lo: str, hi: str) -> None:
-    """After ``adds/subs lo`` + ``adcs/sbcs hi``: make Z reflect all 64 bits (N, C, V kept)."""
-    t = ctx.rc.temp()
+def fix_z64(ctx: BlockContext, lo: str, hi: str, t: str | None = None) -> None:
+    """After ``adds/subs lo`` + ``adcs/sbcs hi``: make Z reflect all 64 bits (N, C, V kept).
+
+    ``t`` is a scratch register; pass one allocated in advance when emitting inside a branch.
+    """
+    t = t or ctx.rc.temp()
     ctx.code.op("bic", f"{t}, {lo}, #0x80000000")
     ctx.code.op("orr.w", f"{t}, {t}, {lo}, lsr #1")
     ctx.code.op("orrs.w", f"{t}, {hi}, {t}")

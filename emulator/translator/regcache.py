@@ -190,6 +190,10 @@ class RegCache:
         self.pending.append(Entry(guest, lo, hi, dirty=True))
         return lo, hi
 
+    def adopt(self, guest: int, lo: str, hi: str | None) -> None:
+        """Make temps ``lo``/``hi`` the new value of ``guest`` (hi None: a W result)."""
+        self.pending.append(Entry(guest, lo, hi, hi_zero=hi is None, dirty=True))
+
     def define(self, guest: int, sf: bool) -> tuple[str, str | None]:
         """def64 or def32 by operand size; the high register is None for W results."""
         return self.def64(guest) if sf else (self.def32(guest), None)

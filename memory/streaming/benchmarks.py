@@ -21,8 +21,9 @@ TOPK = 3
 HOUSES, PLUGS_PER_HOUSE = 40, 20  # DEBS 2014 grand challenge scale (40 houses)
 FILTER_THRESHOLD = 900  # values are uniform in [0, 1000)
 
-YSB_DTYPE = np.dtype([("ts", "<i8"), ("user_id", "<i8"), ("page_id", "<i8"), ("ad_id", "<i8"),
-                      ("ad_type", "i1"), ("event_type", "i1"), ("ip", "<i4")])
+# YSB events: user and page ids are UUIDs (16 bytes), the ad id indexes the campaign table.
+YSB_DTYPE = np.dtype([("ts", "<i8"), ("user_id", "<u8", 2), ("page_id", "<u8", 2),
+                      ("ad_id", "<i8"), ("ad_type", "i1"), ("event_type", "i1"), ("ip", "<u4")])
 KEYED_DTYPE = np.dtype([("ts", "<i8"), ("key", "<i8"), ("value", "<i8")])
 GRID_DTYPE = np.dtype([("ts", "<i8"), ("house", "<i4"), ("plug", "<i4"), ("load", "<i8")])
 
@@ -51,8 +52,8 @@ def generate(bench: str, n: int, seed: int, records_per_ms: int, disorder_ms: in
     if bench == "ysb":
         records = np.zeros(n, YSB_DTYPE)
         records["ts"] = ts
-        records["user_id"] = rng.integers(0, 1 << 40, n)
-        records["page_id"] = rng.integers(0, 1 << 40, n)
+        records["user_id"] = rng.integers(0, 1 << 63, (n, 2), dtype=np.uint64)
+        records["page_id"] = rng.integers(0, 1 << 63, (n, 2), dtype=np.uint64)
         records["ad_id"] = rng.integers(0, YSB_ADS, n)
         records["ad_type"] = rng.integers(0, 5, n)
         records["event_type"] = rng.integers(0, 3, n)  # view, click, purchase

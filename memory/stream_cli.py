@@ -52,6 +52,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--machine", default="knl-7250")
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--window-ms", type=int, default=1000)
+    parser.add_argument("--slide-ms", type=int, default=None,
+                        help="sliding windows advancing by this much (default: fixed windows)")
     parser.add_argument("--bundle", type=int, default=65_536, help="records per bundle")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--fidelity", choices=("analytic", "sim"), default="analytic")
@@ -62,7 +64,8 @@ def config_from(args, **changes):
     from memory.streaming.runtime import RunConfig
 
     base = dict(bench=args.bench, machine=args.machine, records=args.records,
-                window_ms=args.window_ms, bundle_records=args.bundle, seed=args.seed,
+                window_ms=args.window_ms, slide_ms=args.slide_ms, bundle_records=args.bundle,
+                seed=args.seed,
                 fidelity=args.fidelity)
     base.update(changes)
     return RunConfig(**base)

@@ -37,6 +37,7 @@ class RunConfig:
     placement: str = "auto"  # KPAs: knob-driven, all HBM, or all DRAM
     records: int = 2_000_000
     window_ms: int = 1000
+    slide_ms: int | None = None  # sliding windows advance by this much (None: fixed windows)
     records_per_ms: int = 1000  # event rate: 1M records per second of event time
     bundle_records: int = 65_536
     disorder_ms: int = 20  # bounded out-of-orderness of event times
@@ -87,6 +88,9 @@ def check(config: RunConfig) -> None:
         raise InvalidRequest(f"--grouping must be sort or hash, got {config.grouping!r}")
     if config.placement not in PLACEMENTS:
         raise InvalidRequest(f"--placement must be one of {PLACEMENTS}")
+    slide = config.slide_ms or config.window_ms
+    if slide < 1 or config.window_ms % slide:
+        raise InvalidRequest(f"--slide-ms {slide} must divide --window-ms {config.window_ms}")
     bundle_span_ms = config.bundle_records / config.records_per_ms
     if config.window_ms < bundle_span_ms:
         raise InvalidRequest(
@@ -121,8 +125,10 @@ def run(config: RunConfig) -> RunReport:
     ctx = EngineContext(ledger, allocator, gen.records.dtype.itemsize)
     engine = make_engine(config)
     ts = gen.records["ts"]
-    windows_of = ts // config.window_ms
-    accepted = np.ones(config.records, dtype=bool)
+    slide = config.slide_ms or config.window_ms
+    per_record = config.window_ms // slide  # windows each record falls in
+    accepted_rows, accepted_windows = [], []
+    late_pairs = 0
     open_windows: dict[int, tuple[WindowState, list[np.ndarray], float]] = {}
     outputs, latencies = [], []
     closed_through = -1  # every window <= this one is closed
@@ -147,12 +153,15 @@ def run(config: RunConfig) -> RunReport:
     for lo in tqdm(starts, desc=config.bench, unit=" bundles", leave=False,
                    disable=not sys.stderr.isatty()):
         rows = np.arange(lo, min(lo + config.bundle_records, config.records))
-        late = windows_of[rows] <= closed_through
-        accepted[rows[late]] = False
-        rows = rows[~late]
+        pair_rows, pair_windows = assign_windows(rows, ts[rows] // slide, per_record)
+        late = pair_windows <= closed_through
+        late_pairs += int(late.sum())
+        pair_rows, pair_windows = pair_rows[~late], pair_windows[~late]
+        accepted_rows.append(pair_rows)
+        accepted_windows.append(pair_windows)
         bundle_start = ledger.seconds
-        for w in np.unique(windows_of[rows]):
-            part = rows[windows_of[rows] == w]
+        for w in np.unique(pair_windows):
+            part = pair_rows[pair_windows == w]
             state, seen, _ = open_windows.get(int(w), (WindowState(), [], 0.0))
             keys, feed = q.prepare(ctx, engine, gen, part)
             values = gen.records[q.values][feed].astype(np.int64) if q.values else None
@@ -160,8 +169,8 @@ def run(config: RunConfig) -> RunReport:
             seen.append(part)
             open_windows[int(w)] = (state, seen, bundle_start)
         hbm_peak = max(hbm_peak, allocator.used[HBM])
-        watermark = int(ts[rows].max()) - config.lateness_ms if rows.size else -1
-        ready = [w for w in sorted(open_windows) if (w + 1) * config.window_ms <= watermark]
+        watermark = int(ts[pair_rows].max()) - config.lateness_ms if pair_rows.size else -1
+        ready = [w for w in sorted(open_windows) if w * slide + config.window_ms <= watermark]
         for w in ready:
             close(w)
             closed_through = max(closed_through, w)
@@ -170,13 +179,14 @@ def run(config: RunConfig) -> RunReport:
     wall = time.perf_counter() - began
 
     output = {name: np.concatenate([o[name] for o in outputs]) for name in outputs[0]}
-    verified = verify(output, q, gen, windows_of, accepted) if config.verify else None
+    verified = verify(output, q, gen, np.concatenate(accepted_rows),
+                      np.concatenate(accepted_windows)) if config.verify else None
     seconds = max(ledger.seconds, 1e-12)
     return RunReport(
         bench=config.bench, engine=engine.name + ("" if config.kpa else "-nokpa")
         if engine.name == "sort" else engine.name,
         machine=machine.name, cores=config.cores, placement=config.placement,
-        records=config.records, windows=len(outputs), late_records=int((~accepted).sum()),
+        records=config.records, windows=len(outputs), late_records=late_pairs,
         modeled_seconds=ledger.seconds,
         modeled_records_per_s=config.records / seconds,
         modeled_bandwidth_gbs=sum(ledger.bytes_by_tier.values()) / seconds / 1e9,
@@ -190,14 +200,25 @@ def run(config: RunConfig) -> RunReport:
     )
 
 
-def verify(output: dict, q, gen, windows_of: np.ndarray, accepted: np.ndarray) -> bool:
-    """Exact comparison with the Polars reference on the accepted (not late) records."""
+def assign_windows(rows: np.ndarray, slot: np.ndarray, per_record: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(row, window) pairs: window w covers slots w .. w + per_record - 1 (slot = ts // slide),
+    so a record in slot s belongs to windows s - per_record + 1 .. s (those >= 0)."""
+    offsets = np.arange(per_record)
+    windows = (slot[:, None] - offsets[None, :]).reshape(-1)
+    pair_rows = np.repeat(rows, per_record)
+    keep = windows >= 0
+    return pair_rows[keep], windows[keep]
+
+
+def verify(output: dict, q, gen, rows: np.ndarray, windows: np.ndarray) -> bool:
+    """Exact comparison with the Polars reference on the accepted (not late) (record,
+    window) pairs."""
     import polars as pl
 
-    records = gen.records[accepted]
+    records = gen.records[rows]
     frame = pl.DataFrame({name: records[name] for name in records.dtype.names
-                          if records[name].ndim == 1}).with_columns(
-        pl.Series("window", windows_of[accepted]))
+                          if records[name].ndim == 1}).with_columns(pl.Series("window", windows))
     expected = q.reference(frame, gen)
     got = pl.DataFrame(output)
     columns = got.columns

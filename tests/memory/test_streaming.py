@@ -96,3 +96,18 @@ def test_cli_sweep_writes_plot(tmp_path, capsys):
 def test_cli_bad_cores(capsys):
     with pytest.raises(HwemuError, match="--cores"):
         cli(["stream", "sweep", "--cores", "0,x", "--plot", "/tmp/x.png"], capsys)
+
+
+@pytest.mark.parametrize("bench", ["wsum", "ysb", "topk", "powergrid"])
+@pytest.mark.parametrize("grouping", ["sort", "hash"])
+def test_sliding_windows_verify(bench, grouping):
+    config = {**SMALL, "window_ms": 40, "slide_ms": 10}
+    report = run(RunConfig(bench=bench, grouping=grouping, **config))
+    fixed = run(RunConfig(bench=bench, grouping=grouping, **{**SMALL, "window_ms": 40}))
+    assert report.verified is True
+    assert report.windows > 3 * fixed.windows - 4  # a window starts every slide
+
+
+def test_slide_must_divide_the_window():
+    with pytest.raises(HwemuError, match="--slide-ms"):
+        run(RunConfig(bench="wsum", **{**SMALL, "window_ms": 40, "slide_ms": 15}))

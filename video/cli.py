@@ -189,13 +189,15 @@ def cmd_configure(args) -> int:
     lines += [f"  {f['id']:48s} {f['bytes_per_second']:10.0f} B/s {f['ingest_cores']:.3f} cores "
               f"{f['retrieval_speed']:9.1f}x" for f in data["formats"]]
     lines.append("consumers (op @ target [cascade] -> fidelity from format, query speed):")
-    lines += [f"  {c['op']:>7s} @ {c['target']:<5g}{' [' + c['cascade'] + ']' if c['cascade'] else ''}"
-              f" -> {c['fidelity']} from {c['storage_format']}, {c['query_speed']:.1f}x"
-              for c in data["consumers"]]
+    for c in data["consumers"]:
+        cascade = f" [{c['cascade']}]" if c["cascade"] else ""
+        lines.append(f"  {c['op']:>7s} @ {c['target']:<5g}{cascade} -> {c['fidelity']} from "
+                     f"{c['storage_format']}, {c['query_speed']:.1f}x")
     for cost in config.budget_costs:
-        lines.append(f"{cost['budget']} budget {cost['limit']:g}: {cost['formats_before']} -> "
+        limit = "" if cost["limit"] is None else f" {cost['limit']:g}"
+        lines.append(f"{cost['budget']} budget{limit}: {cost['formats_before']} -> "
                      f"{cost['formats_after']} formats, query speed / "
-                     f"{cost['geomean_slowdown']:.2f} (geometric mean)")
+                     f"{cost['geomean_slowdown']:.2f} (geometric mean over consumers)")
     return _emit(args, data, "\n".join(lines))
 
 
@@ -241,8 +243,10 @@ def format_bench(report: dict) -> str:
             lines.append(f"{key:8s} {q['cascade']:20s} {q['target']:6g} {speed} {f1}")
     lines.append(f"{'strategy':8s} {'formats':>7s} {'stored MB':>10s} {'ingest CPU s':>12s}")
     for key, entry in report["strategies"].items():
+        share = entry.get("budget_share_of_all")
+        note = f"  (budgets: {share:g} x all's)" if share else ""
         lines.append(f"{key:8s} {len(entry['formats']):7d} {entry['storage_bytes'] / 1e6:10.2f} "
-                     f"{entry['ingest_seconds']:12.2f}")
+                     f"{entry['ingest_seconds']:12.2f}{note}")
     speedup = report["speedup_vs_golden"]
     lines.append("vstore vs golden (primary query): "
                  + (f"{speedup:.2f}x faster" if speedup else "n/a"))

@@ -7,10 +7,10 @@
    storage; when nothing keeps up, the fastest-retrieving coding.
 3. Coalescing: two storage formats merge into their join (the poorest fidelity richer than both)
    when that saves both storage and ingestion and the merged format still keeps up with each
-   consumer (or slows it by at most :data:`FREE_MERGE_SLOWDOWN`); then, while the ingestion budget (cores) or the storage budget
-   (bytes per day) is exceeded, the merge or re-coding that saves the most of the exceeded
-   resource per unit of query slowdown is applied. What each budget cost is reported as the
-   consumers' query speeds before and after it.
+   consumer (or slows it by at most :data:`FREE_MERGE_SLOWDOWN`); then, while the ingestion
+   budget (cores) or the storage budget (bytes per day) is exceeded, the merge or re-coding that
+   saves the most of the exceeded resources per unit of query slowdown is applied. What each
+   budget cost is reported as the consumers' query speeds before and after it.
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ def parse_targets(text: str) -> list[float]:
     try:
         targets = [float(t) for t in text.split(",") if t.strip()]
     except ValueError:
-        raise BadArgumentError(f"accuracy targets {text!r}: expected numbers like 0.8,0.9") from None
+        raise BadArgumentError(
+            f"accuracy targets {text!r}: expected numbers like 0.8,0.9") from None
     if not targets:
         raise BadArgumentError("no accuracy target given")
     for t in targets:
@@ -172,24 +173,30 @@ class Configurator:
         if not coalesce:
             return config
         groups = self._coalesce(groups)
-        for name, budget, resource in (("ingest", ingest_budget, "ingest_cores"),
-                                       ("storage", storage_budget, "bytes_per_second")):
-            if budget is None:
-                continue
-            limit = budget / (SECONDS_PER_DAY if name == "storage" else 1.0)
-            before = self._build(consumers, groups, ingest_budget, storage_budget)
-            groups = self._fit_budget(groups, resource, limit, name, budget)
-            after = self._build(consumers, groups, ingest_budget, storage_budget)
-            config.budget_costs.append(_budget_cost(name, budget, before, after))
+        limits = {"ingest_cores": ingest_budget,
+                  "bytes_per_second": None if storage_budget is None
+                  else storage_budget / SECONDS_PER_DAY}
+        before = self._build(consumers, groups, ingest_budget, storage_budget)
+        costs = []
+        for name, resource in (("ingest", "ingest_cores"), ("storage", "bytes_per_second")):
+            if limits[resource] is not None:  # what this budget alone costs
+                alone = self._fit_budgets(groups, {resource: limits[resource]})
+                after = self._build(consumers, alone, ingest_budget, storage_budget)
+                budget = ingest_budget if name == "ingest" else storage_budget
+                costs.append(_budget_cost(name, budget, before, after))
+        groups = self._fit_budgets(groups, {k: v for k, v in limits.items() if v is not None})
         final = self._build(consumers, groups, ingest_budget, storage_budget)
-        final.budget_costs = config.budget_costs
+        if len(costs) == 2:
+            costs.append(_budget_cost("both", None, before, final))
+        final.budget_costs = costs
         return final
 
     def _build(self, consumers, groups, ingest_budget, storage_budget) -> Configuration:
         serving = {c.key: fmt for fmt, cs in groups.items() for c in cs}
         formats = sorted(groups)
+        budgets = {"ingest_cores": ingest_budget, "storage_bytes_per_day": storage_budget}
         return Configuration(consumers, formats, serving, {f.id: self.meter(f) for f in formats},
-                             {"ingest_cores": ingest_budget, "storage_bytes_per_day": storage_budget})
+                             budgets)
 
     def _best_for(self, consumers: list[Consumer]) -> StorageFormat:
         """The storage format for a group of consumers: their joined fidelity, coded to keep up
@@ -231,17 +238,23 @@ class Configurator:
             groups = _replace(groups, [a, b], merged)
         return groups
 
-    def _fit_budget(self, groups: dict, resource: str, limit: float, name: str,
-                    budget: float) -> dict:
-        """Merge or re-code until the total of ``resource`` fits ``limit``."""
-        def total(gs) -> float:
-            return sum(getattr(self.meter(f), resource) for f in gs)
+    def _fit_budgets(self, groups: dict, limits: dict[str, float]) -> dict:
+        """Merge or re-code until every resource total fits its limit (``ingest_cores`` in
+        cores, ``bytes_per_second`` in bytes per video-second), each step taking the move that
+        saves the most of the exceeded resources per unit of added query slowdown and never
+        pushing a resource that fits over its limit."""
+        def totals(gs) -> dict[str, float]:
+            return {r: sum(getattr(self.meter(f), r) for f in gs) for r in limits}
 
         def loss(gs) -> float:  # summed log slowdown of every consumer vs its operator alone
             return sum(math.log(c.point.speed / _speed(c, self.meter(f)))
                        for f, cs in gs.items() for c in cs)
 
-        while total(groups) > limit:
+        while True:
+            current = totals(groups)
+            exceeded = [r for r in limits if current[r] > limits[r] * (1 + 1e-9)]
+            if not exceeded:
+                return groups
             moves = []
             items = sorted(groups)
             for i, a in enumerate(items):
@@ -249,23 +262,26 @@ class Configurator:
                     moves.append(_replace(groups, [a, b], self._best_for(groups[a] + groups[b])))
                 base = reduce(Fidelity.join, (c.point.fidelity for c in groups[a]))
                 moves.extend(_replace(groups, [a], alt) for alt in codings_for(base) if alt != a)
-            current, current_loss = total(groups), loss(groups)
+            current_loss = loss(groups)
             best = None
             for move in moves:
-                saved = current - total(move)
-                if saved <= 0:
+                after = totals(move)
+                if any(after[r] > limits[r] for r in limits if r not in exceeded):
                     continue
-                value = saved / (loss(move) - current_loss + 1e-3)
+                saved = sum((current[r] - after[r]) / current[r] for r in exceeded)
+                if saved <= 1e-9 or any(after[r] > current[r] for r in exceeded):
+                    continue
+                value = saved / (max(loss(move) - current_loss, 0.0) + 1e-3)
                 if best is None or value > best[0]:
                     best = (value, move)
             if best is None:
-                unit = "bytes/day" if name == "storage" else "cores"
-                floor = current * (SECONDS_PER_DAY if name == "storage" else 1.0)
-                raise InfeasibleTargetError(
-                    f"{name} budget {budget:g} {unit} cannot be met: the least this configuration "
-                    f"reaches is {floor:.4g} {unit}")
+                names = {"ingest_cores": ("ingest", 1.0, "cores"),
+                         "bytes_per_second": ("storage", SECONDS_PER_DAY, "bytes/day")}
+                detail = "; ".join(
+                    f"{names[r][0]} budget {limits[r] * names[r][1]:.4g} {names[r][2]}, the "
+                    f"least reached is {current[r] * names[r][1]:.4g}" for r in exceeded)
+                raise InfeasibleTargetError(f"budgets cannot be met: {detail}")
             groups = best[1]
-        return groups
 
 
 def _replace(groups: dict, old: list[StorageFormat], new: StorageFormat) -> dict:
@@ -275,7 +291,8 @@ def _replace(groups: dict, old: list[StorageFormat], new: StorageFormat) -> dict
     return out
 
 
-def _budget_cost(name: str, budget: float, before: Configuration, after: Configuration) -> dict:
+def _budget_cost(name: str, budget: float | None, before: Configuration,
+                 after: Configuration) -> dict:
     rows = [{"op": c.op, "target": c.target, "cascade": c.cascade, "speed_before": before.speed(c),
              "speed_after": after.speed(c)} for c in before.consumers]
     slowdown = math.exp(sum(math.log(r["speed_before"] / r["speed_after"]) for r in rows)

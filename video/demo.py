@@ -25,15 +25,17 @@ def run_demo(out: TextIO = sys.stdout) -> dict:
     with tempfile.TemporaryDirectory(prefix="hwemu-vdemo-") as tmp:
         for strategy in ("golden", "auto"):
             store_dir = f"{tmp}/{strategy}"
-            report, _ = ingest_video(clip, store_dir, strategy, ops=DEMO_OPS, targets=[DEMO_TARGET],
-                                     grid=QUICK_GRID, profiler=profiler, cascades=[DEMO_OPS])
+            report, _ = ingest_video(clip, store_dir, strategy, ops=DEMO_OPS,
+                                     targets=[DEMO_TARGET], grid=QUICK_GRID, profiler=profiler,
+                                     cascades=[DEMO_OPS])
             if strategy == "auto":
                 config = configure_store(store_dir, DEMO_OPS, [DEMO_TARGET], cascades=[DEMO_OPS])
                 print(f"vstore configuration: {len(config.formats)} storage formats for "
                       f"{len(config.consumers)} (operator, target) consumers", file=out)
             with VideoStore(store_dir) as store:
                 result = query(store, DEMO_OPS, DEMO_TARGET)
-            rows[strategy] = {"formats": len(report.formats), "stored_mb": report.stored_bytes / 1e6,
+            rows[strategy] = {"formats": len(report.formats),
+                              "stored_mb": report.stored_bytes / 1e6,
                               "ingest_cpu_s": report.cpu_seconds,
                               "speed_x": result.speed_x_realtime, "f1": result.f1,
                               "matches": int(result.matches.sum())}

@@ -32,11 +32,12 @@ from video.formats import (
     parse_fidelity,
     segment_frames,
 )
+from video.errors import StoreError
 from video.operators import OPERATOR_SPECS, f1_score, hold, make_operator, parse_operators
 from video.paths import cache_dir
 
-PROFILE_SECONDS = 4.0  # length of the profiling clip taken from the start of the video
-PROFILE_VERSION = 2  # bump when the measurement method changes (invalidates cached profiles)
+PROFILE_SECONDS = 8.0  # total length of the profiling clip, in whole segment windows
+PROFILE_VERSION = 4  # bump when the measurement method changes (invalidates cached profiles)
 # Lossy consumption fidelities are rendered with the golden format's coding at their quality, so
 # the full-fidelity candidate is exactly the golden format (the accuracy reference).
 QUALITY_PROBE = GOLDEN.coding
@@ -120,6 +121,41 @@ class Profile:
         return cls(data["video"], data["device"], grid, consumption, storage)
 
 
+def choose_windows(path: str | Path, step: int, count: int) -> list[int]:
+    """``count`` segment windows to profile on: half spread evenly over the video (coverage),
+    half the most active of the rest (events are rare; activity is the mean absolute change
+    between consecutive frames at 64 pixels wide), so rare events are likelier to be seen."""
+    import cv2
+
+    activity, previous = [], None
+    for chunk in codec.iter_frames(path, step):
+        change = 0.0
+        for frame in chunk:
+            small = cv2.cvtColor(cv2.resize(frame, (64, 36), interpolation=cv2.INTER_AREA),
+                                 cv2.COLOR_BGR2GRAY).astype(np.int16)
+            if previous is not None:
+                change += float(np.mean(np.abs(small - previous)))
+            previous = small
+        activity.append(change / len(chunk))
+    total = len(activity)
+    if count >= total:
+        return list(range(total))
+    spread = {int(w) for w in np.linspace(0, total - 1, (count + 1) // 2).round()}
+    busiest = [w for w in np.argsort(activity)[::-1].tolist() if w not in spread]
+    return sorted(spread | set(busiest[:count - len(spread)]))
+
+
+def _read_windows(path: str | Path, step: int, windows: list[int]) -> list[list[np.ndarray]]:
+    """The frames of the given segment windows (``step`` frames each), decoding once."""
+    wanted, out = set(windows), []
+    for index, chunk in enumerate(codec.iter_frames(path, step)):
+        if index in wanted:
+            out.append(chunk)
+        if index >= windows[-1]:
+            break
+    return out
+
+
 def video_digest(path: str | Path) -> str:
     """A content key for ``path``: size plus a hash of its first and last MiB."""
     p = Path(path)
@@ -141,20 +177,25 @@ class Profiler:
         """Profile ``path``; with ``profile`` given, continue that profile (same clip length)."""
         self.path = str(path)
         self.info = codec.probe(path)
+        self.step = segment_frames(self.info.fps)
         if profile is not None:
             device, grid = profile.device, profile.grid
-            limit = profile.video["frames"]
+            windows = profile.video["windows"]
         else:
-            limit = max(2, min(self.info.frames, round(seconds * self.info.fps)))
-        self.frames = codec.read_frames(path, limit)
+            count = max(1, round(seconds * self.info.fps / self.step))
+            windows = choose_windows(path, self.step, count)
+        self.excerpts = _read_windows(path, self.step, windows)
+        self.frames = [f for excerpt in self.excerpts for f in excerpt]
         self.seconds = len(self.frames) / self.info.fps
         digest = video_digest(path)
+        if profile is not None and profile.video["digest"] != digest:
+            raise StoreError(f"{path}: changed since it was profiled")
         self.profile = profile or Profile(
             {"path": self.path, "width": self.info.width, "height": self.info.height,
-             "fps": self.info.fps, "frames": len(self.frames), "digest": digest},
-            device, grid)
+             "fps": self.info.fps, "frames": len(self.frames), "windows": windows,
+             "digest": digest}, device, grid)
         key = hashlib.sha256(json.dumps(
-            [PROFILE_VERSION, digest, asdict(grid), len(self.frames), device]).encode())
+            [PROFILE_VERSION, digest, asdict(grid), windows, device]).encode())
         self._cache_file = (cache_dir() / "profiles" / f"{key.hexdigest()[:24]}.json"
                             if use_cache else None)
         if profile is None and self._cache_file and self._cache_file.is_file():
@@ -170,78 +211,65 @@ class Profiler:
             self._save()
         return self.profile
 
-    def _views(self) -> list[Fidelity]:
+    def _candidates(self) -> list[Fidelity]:
+        """Every grid fidelity except the golden one (which is the reference)."""
         g = self.profile.grid
-        return [Fidelity(s, 1, c, q, color) for s in g.scales for c in g.crops
-                for q in g.qualities for color in (True, False)]
+        grid = [Fidelity(s, k, c, q, color) for s in g.scales for k in g.strides
+                for c in g.crops for q in g.qualities for color in (True, False)]
+        return [f for f in grid if f != FULL_FIDELITY]
 
-    def _render(self, view: Fidelity) -> list[np.ndarray]:
-        """The clip at ``view``'s size, crop, colour and (H.264-degraded) quality."""
+    def _render(self, fidelity: Fidelity) -> list[list[np.ndarray]]:
+        """Each excerpt's sampled frames at ``fidelity``, encoded and decoded exactly as a
+        stored segment of that fidelity with the profiling coding would be."""
         w, h = self.info.width, self.info.height
-        frames = [derive_frame(f, FULL_FIDELITY, view, w, h) for f in self.frames]
-        fmt = StorageFormat(view, QUALITY_PROBE)
-        step = segment_frames(self.info.fps)
-        out: list[np.ndarray] = []
-        for i in range(0, len(frames), step):
-            seg = codec.Segment.parse(codec.encode_segment(frames[i:i + step], fmt, self.info.fps))
+        fmt = StorageFormat(fidelity, QUALITY_PROBE)
+        out = []
+        for excerpt in self.excerpts:
+            frames = [derive_frame(f, FULL_FIDELITY, fidelity, w, h)
+                      for f in excerpt[::fidelity.stride]]
+            seg = codec.Segment.parse(codec.encode_segment(frames, fmt, self.info.fps))
             decoded = seg.decode(range(seg.count))
-            out.extend(decoded[j] for j in range(seg.count))
+            out.append([decoded[j] for j in range(seg.count)])
         return out
+
+    def _run(self, op: str, rendered: list[list[np.ndarray]], stride: int):
+        """Per-frame results of ``op`` over the excerpts (held over skipped frames) and the
+        operator's seconds. Each excerpt starts a new sequence, as a query's segment window."""
+        operator = make_operator(op)
+        held, seconds = [], 0.0
+        for sampled, excerpt in zip(rendered, self.excerpts):
+            operator.reset()
+            t0 = time.perf_counter()
+            results = operator(sampled)
+            seconds += time.perf_counter() - t0
+            held.append(hold(results, stride, len(excerpt)))
+        return np.concatenate(held), max(seconds, 1e-9)
 
     def _measure_consumption(self, ops: list[str]) -> None:
         from tqdm import tqdm
 
-        n = len(self.frames)
         golden = self._render(FULL_FIDELITY)
         reference: dict[str, np.ndarray] = {}
         points: dict[str, list[ConsumptionPoint]] = {}
         for op in ops:  # the run on the golden format is the reference, and a candidate (F1 = 1)
-            t0 = time.perf_counter()
-            reference[op] = np.array(make_operator(op)(golden))
-            speed = self.seconds / max(time.perf_counter() - t0, 1e-9)
-            points[op] = [ConsumptionPoint(FULL_FIDELITY, 1.0, speed, pack_bits(reference[op]))]
-        views = self._views()
-        bar = tqdm(total=len(views) * len(ops), desc="profile operators", unit="run",
+            reference[op], seconds = self._run(op, golden, 1)
+            points[op] = [ConsumptionPoint(FULL_FIDELITY, 1.0, self.seconds / seconds,
+                                           pack_bits(reference[op]))]
+        candidates = self._candidates()
+        bar = tqdm(total=len(candidates), desc="profile operators", unit="fidelity",
                    disable=not sys.stderr.isatty())
-        strides = self.profile.grid.strides
-        for view in views:
-            frames = golden if view == FULL_FIDELITY else self._render(view)
-            for op in ops:
-                bar.update()
-                if OPERATOR_SPECS[op].needs_color and not view.color:
-                    continue
-                for stride, results, seconds in self._run(op, frames, strides):
-                    held = hold(results, stride, n)
-                    f1 = f1_score(held, reference[op])
-                    fid = Fidelity(view.scale, stride, view.crop, view.quality, view.color)
-                    if fid == FULL_FIDELITY:
-                        continue  # already the reference point
-                    points[op].append(ConsumptionPoint(
-                        fid, f1, self.seconds / max(seconds, 1e-9), pack_bits(held)))
+        for fidelity in candidates:
+            bar.update()
+            users = [op for op in ops if fidelity.color or not OPERATOR_SPECS[op].needs_color]
+            if not users:
+                continue
+            rendered = self._render(fidelity)
+            for op in users:
+                held, seconds = self._run(op, rendered, fidelity.stride)
+                points[op].append(ConsumptionPoint(fidelity, f1_score(held, reference[op]),
+                                                   self.seconds / seconds, pack_bits(held)))
         bar.close()
         self.profile.consumption.update(points)
-
-    @staticmethod
-    def _run(op: str, frames: list[np.ndarray], strides: tuple[int, ...]):
-        """(stride, results on every stride-th frame, operator seconds) for each stride.
-
-        Stateless operators run once on every frame and are subsampled; stateful ones see
-        exactly the sampled sequence, as they would in a query."""
-        if OPERATOR_SPECS[op].stateful:
-            for stride in strides:
-                operator = make_operator(op)
-                t0 = time.perf_counter()
-                results = operator(frames[::stride])
-                yield stride, results, time.perf_counter() - t0
-            return
-        operator = make_operator(op)
-        results, times = [], []
-        for frame in frames:
-            t0 = time.perf_counter()
-            results.extend(operator([frame]))
-            times.append(time.perf_counter() - t0)
-        for stride in strides:
-            yield stride, results[::stride], float(np.sum(times[::stride]))
 
     # -- storage ----------------------------------------------------------------------------
     def storage_point(self, fmt: StorageFormat) -> StoragePoint:
@@ -256,11 +284,10 @@ class Profiler:
 
         fid = fmt.fidelity
         w, h = self.info.width, self.info.height
-        step = segment_frames(self.info.fps) // fid.stride
         t0 = time.thread_time()  # CPU time: ingestion cost is a CPU budget
-        frames = [derive_frame(f, FULL_FIDELITY, fid, w, h) for f in self.frames[::fid.stride]]
-        blobs = [codec.encode_segment(frames[i:i + step], fmt, self.info.fps)
-                 for i in range(0, len(frames), step)]
+        blobs = [codec.encode_segment([derive_frame(f, FULL_FIDELITY, fid, w, h)
+                                       for f in excerpt[::fid.stride]], fmt, self.info.fps)
+                 for excerpt in self.excerpts]
         ingest = time.thread_time() - t0
         t0 = time.perf_counter()
         for blob in blobs:

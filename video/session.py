@@ -83,7 +83,8 @@ def configure_store(store_dir: str | Path, ops: list[str], targets: list[float],
     with VideoStore(store_dir) as store:
         profiler = store_profiler(store)
         cascades = [parse_operators(c) for c in cascades]
-        profiler.profile_operators(sorted({*parse_operators(ops), *(o for c in cascades for o in c)}))
+        profiler.profile_operators(
+            sorted({*parse_operators(ops), *(op for c in cascades for op in c)}))
         configurator = Configurator(profiler.profile, profiler.storage_point)
         config = configurator.configure(ops, targets, ingest_budget, storage_budget,
                                         cascades=cascades)

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from video.configurator import Configurator, choose_consumption, parse_bytes, parse_targets
-from video.errors import InfeasibleTargetError, StoreError, UnknownOperatorError
-from video.formats import GOLDEN
+from video.errors import BadVideoError, InfeasibleTargetError, StoreError, UnknownOperatorError
+from video.formats import GOLDEN, RAW, Fidelity, StorageFormat
+from video.ingest import ingest
 from video.operators import f1_score
 from video.profiler import QUICK_GRID, Profiler
 from video.query import plan_cascade, query, reference_results
@@ -103,13 +104,10 @@ def test_golden_query_at_full_accuracy_equals_the_reference(clip, profiler, tmp_
 
 
 def test_plan_needs_a_derivable_format(profiler):
+    gray = StorageFormat(Fidelity(0.25, 16, 0.5, 0, False), RAW)  # colour cannot come from it
+    profiler.storage_point(gray)
     with pytest.raises(InfeasibleTargetError, match="no stored format"):
-        tiny = [f for f in profiler.profile.consumption["diff"] if f.fidelity.scale < 1][0]
-        from video.formats import RAW, StorageFormat
-
-        fmt = StorageFormat(tiny.fidelity.__class__(0.25, 16, 0.5, 0, False), RAW)
-        profiler.storage_point(fmt)
-        plan_cascade(profiler.profile, [fmt], ["color"], 0.5)
+        plan_cascade(profiler.profile, [gray], ["color"], 0.5)
 
 
 def test_reingesting_a_complete_stream_is_refused(clip, profiler, tmp_path):
@@ -129,13 +127,9 @@ def test_truncated_source_leaves_the_store_unchanged(clip, profiler, tmp_path):
     store_dir = tmp_path / "s"
     ingest_video(clip, store_dir, "golden", ops=OPS, grid=QUICK_GRID, profiler=profiler,
                  cascades=CASCADE)
-    from video.errors import BadVideoError
-
     with VideoStore(store_dir) as store:
         before = store.stored_bytes()
         with pytest.raises(BadVideoError, match="cut.mp4"):
-            from video.ingest import ingest
-
             ingest(cut, store, [GOLDEN], name="cut")
         assert [s.name for s in store.streams()] == ["synthetic"]
         assert store.stored_bytes() == before and store.verify("cut") == []

@@ -32,6 +32,8 @@ def load(program: str | Path | GuestImage, mode: str = "translate", core: str | 
     if mode not in MODES:
         raise GuestError(f"unknown mode {mode!r} (one of {', '.join(MODES)})")
     if image.machine == "arm":
+        for name in ("code_cache_kb", "chain", "account"):
+            options.pop(name, None)
         return ThumbMachine(image, core_model(core or DEFAULT_CORES["thumb"]), **options)
     if mode == "native":
         options.pop("code_cache_kb", None)

@@ -54,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 141
+    except Exception as exc:  # noqa: BLE001 - a bug: still one line unless --debug
+        if args.debug:
+            raise
+        print(f"hwemu: internal error: {type(exc).__name__}: {exc} (--debug shows where)",
+              file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -1,0 +1,109 @@
+"""The Python API: objects with symbols, calls, guest memory, hooks, stats."""
+
+import json
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from emulator.api import load, run_program
+from emulator.errors import LoaderError
+from emulator.toolchain import compile_c
+
+HERE = Path(__file__).parent / "programs"
+EXAMPLES = Path(__file__).parents[2] / "emulator" / "examples"
+
+
+def fnv(data: bytes) -> int:
+    h = 2166136261
+    for byte in data:
+        h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def test_plugin_fixture_runs_each_mode(hwemu):
+    m = hwemu.build(HERE / "add.c")
+    assert m.call("add", 2, 3) == 5
+    assert m.call("add", 2**64 - 1, 2) == 1
+    assert m.mode == hwemu.mode
+
+
+def test_call_with_guest_memory(hwemu):
+    m = hwemu.build(HERE / "add.c", opt="-O0")
+    data = bytes(range(200))
+    buf = m.alloc(len(data))
+    m.write(buf, data)
+    assert m.call("checksum", buf, len(data)) == fnv(data)
+    out = m.alloc(8 * 16)
+    m.call("fill", out, 16, 88172645463325252)
+    values = struct.unpack("<16Q", m.read(out, 8 * 16))
+    seed, expected = 88172645463325252, []
+    for _ in range(16):
+        seed ^= (seed << 13) & (2**64 - 1)
+        seed ^= seed >> 7
+        seed ^= (seed << 17) & (2**64 - 1)
+        expected.append(seed)
+    assert list(values) == expected
+    assert m.call("divide", (-100) & (2**64 - 1), 7) == (-14) & (2**64 - 1)
+
+
+def test_hook_sees_arguments(hwemu):
+    m = hwemu.build(HERE / "add.c")
+    seen = []
+    m.hook(m.image.symbol("add").addr, lambda mach: seen.append((mach.reg(0), mach.reg(1))))
+    m.call("add", 40, 2)
+    m.call("add", 1, 1)
+    assert seen == [(40, 2), (1, 1)]
+
+
+def test_stats_after_call():
+    m = load(compile_c([HERE / "add.c"], "aarch64", "-O2", relocatable=True), "translate")
+    buf = m.alloc(4096)
+    m.call("checksum", buf, 4096)
+    s = m.stats
+    assert s.guest_insns > 4096 * 4 and s.host_insns > s.guest_insns and s.cycles > 0
+    assert s.blocks_translated >= 2
+
+
+def test_unknown_symbol():
+    m = load(compile_c([HERE / "add.c"], "aarch64", "-O2", relocatable=True), "native")
+    with pytest.raises(LoaderError, match="no symbol named 'nope'"):
+        m.call("nope")
+
+
+def test_run_program_captures_output():
+    elf = compile_c([EXAMPLES / "crc32.c"], "aarch64", "-O2")
+    translated, native = run_program(elf, "translate"), run_program(elf, "native")
+    assert b"crc32=" in translated.stdout
+    assert (translated.stdout, translated.exit_code) == (native.stdout, native.exit_code)
+
+
+def test_cli_run_passes_output_exit_code_and_stats(tmp_path):
+    source = tmp_path / "prog.c"
+    source.write_text('#include "hwrt.h"\nint main(int argc, char **argv) {\n'
+                      '  hw_printf("%d:%s\\n", argc, argv[1]); return 3; }\n')
+    elf = compile_c([source], "aarch64", "-O2")
+    stats = tmp_path / "stats.json"
+    proc = subprocess.run([sys.executable, "-m", "emulator.cli", "run", "--stats-json", stats,
+                           elf, "hello"], capture_output=True, text=True)
+    assert proc.returncode == 3 and proc.stdout == "2:hello\n"
+    data = json.loads(stats.read_text())
+    for key in ("mode", "core", "mhz", "guest_insns", "host_insns", "cycles", "seconds_modeled",
+                "blocks_translated", "cache_hits", "cache_misses", "chained_exits",
+                "dispatcher_exits", "cache_flushes", "code_cache_bytes", "translate_seconds",
+                "run_seconds"):
+        assert key in data
+    assert data["mode"] == "translate" and data["core"] == "cortex-m4"
+
+
+def test_small_code_cache_flushes_and_still_agrees():
+    elf = compile_c([EXAMPLES / "sort.c"], "aarch64", "-O2")
+    big = run_program(elf, "translate")
+    small = run_program(elf, "translate", code_cache_kb=2)
+    unchained = run_program(elf, "translate", chain=False)
+    assert small.stdout == big.stdout == unchained.stdout
+    assert small.stats.cache_flushes > 0 and big.stats.cache_flushes == 0
+    assert unchained.stats.chained_exits == 0
+    assert unchained.stats.dispatcher_exits > big.stats.dispatcher_exits

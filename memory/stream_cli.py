@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 
     run = commands.add_parser("run", help="run one benchmark and verify it against Polars")
     run.add_argument("bench", help="ysb | wsum | wavg | wmedian | topk | distinct | filter | "
-                                   "powergrid")
+                                   "powergrid | tjoin")
     add_common(run)
     run.add_argument("--cores", type=int, default=64)
     run.add_argument("--grouping", choices=("sort", "hash"), default="sort")

@@ -5,8 +5,9 @@ modeled cost of its algorithm to the context's ledger.
 Per window: ``add_bundle(ctx, state, keys, rows, values)`` for every bundle as it arrives
 (``values``: the field the aggregate reads, aligned with ``rows``, or None), ``close(ctx,
 state, how)`` when the watermark passes the window's end. ``how`` is "count", "sum", "mean",
-"median", "topk:K" or "distinct"; the result is a dict of equally long numpy columns sorted by
-key (and rank).
+"median", "topk:K", "distinct" or "join" (keys are ``2 * key + side``: pairs of side-0 and
+side-1 records with equal keys, their count and the sum of value products); the result is a
+dict of equally long numpy columns sorted by key (and rank).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from memory.grouping.context import KPA_BYTES, RECORD_TIER, EngineContext
 from memory.grouping.fast import (
     group_sums,
     hash_group_ids,
+    join_sorted_sides,
     radix_sort_pairs,
     reduce_sorted_sum,
     segment_starts,
@@ -28,14 +30,14 @@ from memory.grouping.fast import (
 )
 from memory.kernels import Access
 
-AGGREGATES = ("count", "sum", "mean", "median", "topk", "distinct")
+AGGREGATES = ("count", "sum", "mean", "median", "topk", "distinct", "join")
 
 
 def parse_how(how: str) -> tuple[str, int]:
     name, _, k = how.partition(":")
     if name not in AGGREGATES or (name == "topk") != bool(k):
         raise InvalidRequest(f"aggregate {how!r}: expected one of count, sum, mean, median, "
-                             f"topk:K, distinct")
+                             f"topk:K, distinct, join")
     return name, int(k) if k else 0
 
 
@@ -60,6 +62,9 @@ def reduce_sorted(keys: np.ndarray, values: np.ndarray | None, how: str) -> dict
     name, k = parse_how(how)
     if name == "distinct":
         return {"distinct": np.array([segment_starts(keys).shape[0]], dtype=np.int64)}
+    if name == "join":
+        key, pairs, dot = join_sorted_sides(keys.astype(np.int64), values)
+        return {"key": key, "pairs": pairs, "dot": dot}
     if name in ("count", "sum", "mean"):
         distinct, counts, sums = reduce_sorted_sum(
             keys, values if values is not None else np.zeros(keys.shape[0], np.int64))
@@ -228,17 +233,15 @@ class HashEngine:
             sums = group_sums(groups, values, distinct.shape[0])[order]
             out[name] = sums if name == "sum" else sums / counts[order]
             return out
-        # median / top-k: walk each key's pointer list, then sort the values per key
+        # median / top-k / join: walk each key's pointer list, sort the values per key
         ctx.ledger.charge("hash-lists", [(RECORD_TIER, Access("random", n * 8))],
                           scalar_ops=n * ctx.model.hash_instructions)
         ctx.sort_charge("sort-values", n, RECORD_TIER)
         rank = np.empty_like(order)
         rank[order] = np.arange(order.shape[0])
-        keys_sorted, values_sorted = sort_by_key_then_value(rank[groups].astype(np.uint64),
-                                                            values)
-        result = reduce_sorted(keys_sorted, values_sorted, how)
-        result["key"] = out["key"][result["key"]]
-        return result
+        ranks_sorted, values_sorted = sort_by_key_then_value(rank[groups].astype(np.uint64),
+                                                             values)
+        return reduce_sorted(out["key"][ranks_sorted.astype(np.int64)], values_sorted, how)
 
 
 ENGINES = {"sort": KpaSortEngine, "fullsort": FullRecordSortEngine, "hash": HashEngine}

@@ -109,6 +109,39 @@ def group_sums(groups, values, n_groups):
 
 
 @njit(cache=True)
+def join_sorted_sides(keys, values):
+    """Merge join inside one key-sorted array whose keys are ``2 * key + side``: every pair of
+    an A record (even) with a B record (odd) of the same key is enumerated. Returns per key
+    with matches: (key, pairs, sum over pairs of a.value * b.value)."""
+    n = keys.shape[0]
+    out_k = np.empty(n, dtype=np.int64)
+    out_pairs = np.empty(n, dtype=np.int64)
+    out_dot = np.empty(n, dtype=np.int64)
+    m = 0
+    i = 0
+    while i < n:
+        j = i
+        while j < n and keys[j] == keys[i]:
+            j += 1
+        if keys[i] % 2 == 0 and j < n and keys[j] == keys[i] + 1:
+            k = j
+            while k < n and keys[k] == keys[j]:
+                k += 1
+            dot = 0
+            for a in range(i, j):
+                for b in range(j, k):
+                    dot += values[a] * values[b]
+            out_k[m] = keys[i] // 2
+            out_pairs[m] = (j - i) * (k - j)
+            out_dot[m] = dot
+            m += 1
+            i = k
+        else:
+            i = j
+    return out_k[:m].copy(), out_pairs[:m].copy(), out_dot[:m].copy()
+
+
+@njit(cache=True)
 def segment_starts(sorted_keys):
     """Start index of every run of equal keys in a sorted array."""
     n = sorted_keys.shape[0]

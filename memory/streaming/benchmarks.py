@@ -25,6 +25,8 @@ FILTER_THRESHOLD = 900  # values are uniform in [0, 1000)
 YSB_DTYPE = np.dtype([("ts", "<i8"), ("user_id", "<u8", 2), ("page_id", "<u8", 2),
                       ("ad_id", "<i8"), ("ad_type", "i1"), ("event_type", "i1"), ("ip", "<u4")])
 KEYED_DTYPE = np.dtype([("ts", "<i8"), ("key", "<i8"), ("value", "<i8")])
+JOIN_DTYPE = np.dtype([("ts", "<i8"), ("key", "<i8"), ("side", "i1"), ("value", "<i8")])
+JOIN_KEYS = 200_000  # sparse keys: few matches per key, as a temporal join of two streams
 GRID_DTYPE = np.dtype([("ts", "<i8"), ("house", "<i4"), ("plug", "<i4"), ("load", "<i8")])
 
 
@@ -66,6 +68,13 @@ def generate(bench: str, n: int, seed: int, records_per_ms: int, disorder_ms: in
         records["house"] = rng.integers(0, HOUSES, n)
         records["plug"] = rng.integers(0, PLUGS_PER_HOUSE, n)
         records["load"] = rng.gamma(2.0, 50.0, n).astype(np.int64)
+        return Generated(records, None)
+    if bench == "tjoin":
+        records = np.zeros(n, JOIN_DTYPE)
+        records["ts"] = ts
+        records["key"] = rng.integers(0, JOIN_KEYS, n)
+        records["side"] = rng.integers(0, 2, n)
+        records["value"] = rng.integers(0, 1000, n)
         return Generated(records, None)
     records = np.zeros(n, KEYED_DTYPE)
     records["ts"] = ts
@@ -169,6 +178,22 @@ def filter_reference(frame, gen):
         pl.col("value").sum().alias("sum")).with_columns(pl.lit(0, pl.Int64).alias("key"))
 
 
+def join_prepare(ctx, engine, gen: Generated, rows: np.ndarray):
+    """Both streams in one key space: 2 * key + side puts A then B records of a key together."""
+    return gen.records["key"][rows] * 2 + gen.records["side"][rows], rows
+
+
+def join_reference(frame, gen):
+    import polars as pl
+
+    left = frame.filter(pl.col("side") == 0).select("window", "key", "value")
+    right = frame.filter(pl.col("side") == 1).select("window", "key", "value")
+    return (left.join(right, on=["window", "key"], suffix="_b")
+            .group_by("window", "key").agg(pl.len().cast(pl.Int64).alias("pairs"),
+                                           (pl.col("value") * pl.col("value_b")).sum()
+                                           .alias("dot")))
+
+
 def grid_prepare(ctx, engine, gen: Generated, rows: np.ndarray):
     plug = gen.records["house"][rows].astype(np.int64) * PLUGS_PER_HOUSE + gen.records["plug"][
         rows]
@@ -209,6 +234,7 @@ QUERIES: dict[str, Query] = {
     "distinct": Query(keyed("key"), "distinct", None, same, distinct_reference),
     "filter": Query(filter_prepare, "sum", "value", same, filter_reference),
     "powergrid": Query(grid_prepare, "median", "load", grid_finish, grid_reference),
+    "tjoin": Query(join_prepare, "join", "value", same, join_reference),
 }
 
 

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from memory.allocator import DRAM, HBM, HybridAllocator, KnobPolicy
 from memory.cost import AnalyticDevice, SimulatedDevice
 from memory.errors import InvalidRequest
-from memory.grouping.context import EngineContext
+from memory.grouping.context import AlgorithmModel, EngineContext
 from memory.grouping.engines import (
     FullRecordSortEngine,
     HashEngine,
@@ -44,6 +44,7 @@ class RunConfig:
     lateness_ms: int = 50  # watermark = max event time seen - lateness
     late_every: int = 10_000  # every N-th record arrives beyond the watermark (0: none)
     fidelity: str = "analytic"
+    merge_fan_in: int = AlgorithmModel.merge_fan_in  # runs merged per pass over memory
     seed: int = 42
     verify: bool = True
 
@@ -86,6 +87,8 @@ def check(config: RunConfig) -> None:
         raise InvalidRequest(f"--records must be >= 1, got {config.records}")
     if config.grouping not in ("sort", "hash"):
         raise InvalidRequest(f"--grouping must be sort or hash, got {config.grouping!r}")
+    if config.merge_fan_in < 2:
+        raise InvalidRequest(f"--merge-fan-in must be >= 2, got {config.merge_fan_in}")
     if config.placement not in PLACEMENTS:
         raise InvalidRequest(f"--placement must be one of {PLACEMENTS}")
     slide = config.slide_ms or config.window_ms
@@ -122,7 +125,8 @@ def run(config: RunConfig) -> RunReport:
     device_model = AnalyticDevice() if config.fidelity == "analytic" else SimulatedDevice()
     ledger = Ledger(machine, config.cores, device_model)
     allocator = make_allocator(config, machine)
-    ctx = EngineContext(ledger, allocator, gen.records.dtype.itemsize)
+    ctx = EngineContext(ledger, allocator, gen.records.dtype.itemsize,
+                        AlgorithmModel(merge_fan_in=config.merge_fan_in))
     engine = make_engine(config)
     ts = gen.records["ts"]
     slide = config.slide_ms or config.window_ms

@@ -87,11 +87,35 @@ def reduce_sorted(keys: np.ndarray, values: np.ndarray | None, how: str) -> dict
     return out
 
 
+def partition_by_key_range(ctx: EngineContext, runs: list[np.ndarray], parts: int,
+                           align: int = 1) -> list[list[slice]]:
+    """Split key-sorted runs into ``parts`` key ranges for parallel tasks: splitters are
+    quantiles of a sample of the keys (multiples of ``align``, so a join's 2*key+side pairs
+    stay together); every run is cut at the splitters by binary search, so equal keys always
+    land in the same task. Returns, per task, one slice per run."""
+    sample = np.concatenate([run[:: max(1, run.shape[0] // 64)] for run in runs])
+    quantiles = np.quantile(sample, np.linspace(0, 1, parts + 1)[1:-1], method="lower")
+    splitters = np.unique(quantiles.astype(sample.dtype) // np.uint64(align) * np.uint64(align))
+    cuts = [np.concatenate(([0], np.searchsorted(run, splitters), [run.shape[0]]))
+            for run in runs]
+    ctx.ledger.charge("partition", [], scalar_ops=len(runs) * (splitters.shape[0] + 1) * 64)
+    return [[slice(c[i], c[i + 1]) for c in cuts] for i in range(splitters.shape[0] + 1)]
+
+
 def sort_by_key_then_value(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, ...]:
     """Radix sort by value, then stably by key: keys sorted, values sorted within a key."""
     by_value, order = radix_sort_pairs(sortable(values), np.arange(values.shape[0]))
     keys_sorted, order = radix_sort_pairs(keys[order].astype(np.uint64), order)
     return keys_sorted, values[order]
+
+
+def concatenate_results(results: list[dict], how: str) -> dict:
+    """Join the per-task results of disjoint, increasing key ranges (distinct counts add up)."""
+    if not results:
+        return reduce_sorted(np.zeros(0, np.uint64), np.zeros(0, np.int64), how)
+    if parse_how(how)[0] == "distinct":
+        return {"distinct": np.array([sum(int(r["distinct"][0]) for r in results)])}
+    return {name: np.concatenate([r[name] for r in results]) for name in results[0]}
 
 
 class KpaSortEngine:
@@ -125,17 +149,25 @@ class KpaSortEngine:
         runs = len(state.keys)
         if runs > 1:  # multiway merge of the bundles' sorted runs
             ctx.sort_charge("merge", n, tier, runs_sorted=runs)
-        carried = np.concatenate(state.values) if state.values else np.concatenate(state.rows)
-        keys, carried = radix_sort_pairs(np.concatenate(state.keys), carried)
+        carried_runs = state.values or state.rows
+        align = 2 if name == "join" else 1
+        tasks = partition_by_key_range(ctx, state.keys, ctx.ledger.cores, align) if n else []
+        results = []
+        for task in tasks:  # key ranges: independent tasks, modeled as running in parallel
+            keys, carried = radix_sort_pairs(
+                np.concatenate([run[s] for run, s in zip(state.keys, task)]),
+                np.concatenate([run[s] for run, s in zip(carried_runs, task)]))
+            values = carried if state.values else None
+            if name in ("median", "topk"):
+                keys, values = sort_by_key_then_value(keys, values)
+            results.append(reduce_sorted(keys, values, how))
         for allocation in state.allocations:
             ctx.allocator.free(allocation)
         state.allocations.clear()
-        values = carried if state.values else None
         if name in ("median", "topk"):
             ctx.sort_charge("sort-values", n, tier)
-            keys, values = sort_by_key_then_value(keys, values)
         ctx.ledger.charge("group-reduce", [(tier, Access("sequential", n * KPA_BYTES))], ops=n)
-        return reduce_sorted(keys, values, how)
+        return concatenate_results(results, how)
 
 
 class FullRecordSortEngine:
@@ -198,7 +230,7 @@ class HashEngine:
         state.rows.append(rows)
         if values is not None:
             state.values.append(values)
-        state.distinct_keys = np.union1d(state.distinct_keys, keys)
+        state.distinct_keys = hash_group_ids(np.concatenate((state.distinct_keys, keys)))[1]
         n = keys.shape[0]
         cores = ctx.ledger.cores
         shared = 1.0 - 1.0 / cores  # chance the line was last written by another core

@@ -10,7 +10,7 @@ from memory.allocator import HBM, HybridAllocator, KnobPolicy
 from memory.cost import AnalyticDevice
 from memory.errors import InvalidRequest
 from memory.grouping.context import EngineContext
-from memory.grouping.engines import ENGINES, WindowState, parse_how
+from memory.grouping.engines import ENGINES, WindowState, parse_how, partition_by_key_range
 from memory.grouping.fast import hash_group_ids, radix_sort_pairs
 from memory.grouping.ledger import Ledger
 from memory.machine import machine_preset
@@ -114,3 +114,21 @@ def test_fast_kernels():
 def test_bad_aggregate(bad):
     with pytest.raises((InvalidRequest, ValueError)):
         parse_how(bad)
+
+
+@pytest.mark.parametrize("parts,align", [(1, 1), (7, 1), (64, 1), (16, 2)])
+def test_partition_by_key_range_keeps_keys_together(parts, align):
+    rng = np.random.default_rng(parts)
+    runs = [np.sort(rng.integers(0, 300, 1000)).astype(np.uint64) for _ in range(5)]
+    tasks = partition_by_key_range(context(), runs, parts, align)
+    assert 1 <= len(tasks) <= parts
+    seen = []
+    for task in tasks:
+        keys = np.concatenate([run[s] for run, s in zip(runs, task)])
+        seen.append(keys)
+    total = np.concatenate(seen)
+    assert np.array_equal(np.sort(total), np.sort(np.concatenate(runs)))  # nothing lost
+    ranges = [(k.min(), k.max()) for k in seen if k.size]
+    for (lo_a, hi_a), (lo_b, hi_b) in zip(ranges, ranges[1:]):
+        assert hi_a < lo_b  # disjoint, increasing key ranges
+        assert lo_b % align == 0

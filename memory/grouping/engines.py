@@ -145,10 +145,13 @@ class KpaSortEngine:
     def close(self, ctx: EngineContext, state: WindowState, how: str) -> dict:
         name, _ = parse_how(how)
         n = state.records
-        tier = state.allocations[0].tier if state.allocations else RECORD_TIER
-        runs = len(state.keys)
-        if runs > 1:  # multiway merge of the bundles' sorted runs
-            ctx.sort_charge("merge", n, tier, runs_sorted=runs)
+        # the knob may have put some runs in HBM and others in DRAM: charge each tier its share
+        per_tier: dict[str, list[int]] = {}
+        for allocation, run in zip(state.allocations, state.keys):
+            per_tier.setdefault(allocation.tier, []).append(run.shape[0])
+        for tier, sizes in per_tier.items():
+            if len(sizes) > 1:  # multiway merge of the bundles' sorted runs
+                ctx.sort_charge("merge", sum(sizes), tier, runs_sorted=len(sizes))
         carried_runs = state.values or state.rows
         align = 2 if name == "join" else 1
         tasks = partition_by_key_range(ctx, state.keys, ctx.ledger.cores, align) if n else []
@@ -164,9 +167,12 @@ class KpaSortEngine:
         for allocation in state.allocations:
             ctx.allocator.free(allocation)
         state.allocations.clear()
-        if name in ("median", "topk"):
-            ctx.sort_charge("sort-values", n, tier)
-        ctx.ledger.charge("group-reduce", [(tier, Access("sequential", n * KPA_BYTES))], ops=n)
+        for tier, sizes in per_tier.items():
+            if name in ("median", "topk"):
+                ctx.sort_charge("sort-values", sum(sizes), tier)
+            ctx.ledger.charge("group-reduce", [(tier, Access("sequential",
+                                                            sum(sizes) * KPA_BYTES))],
+                              ops=sum(sizes))
         return concatenate_results(results, how)
 
 

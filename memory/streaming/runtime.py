@@ -108,7 +108,7 @@ def make_engine(config: RunConfig):
 
 
 def make_allocator(config: RunConfig, machine) -> HybridAllocator:
-    share = {"auto": 1.0, "hbm": 1.0, "dram": 0.0}[config.placement]
+    share = {"auto": 0.5, "hbm": 1.0, "dram": 0.0}[config.placement]  # auto: knob starts midway
     step = 0.1 if config.placement == "auto" else 0.0
     return HybridAllocator.for_machine(machine, KnobPolicy(initial_share=share, step=step))
 
@@ -140,18 +140,19 @@ def run(config: RunConfig) -> RunReport:
     began = time.perf_counter()
     dram_peak = machine.tier(DRAM).spec().peak_bandwidth_bps
 
+    since = {"seconds": 0.0, "dram_bytes": 0}  # ledger totals at the last knob observation
+
     def close(w: int) -> None:
         state, rows, last_start = open_windows.pop(w)
-        before = dict(ledger.bytes_by_tier)
-        start = ledger.seconds
         result = engine.close(ctx, state, q.how)
         result = q.finish(ctx, result, gen, np.concatenate(rows))
         length = len(next(iter(result.values())))
         outputs.append({"window": np.full(length, w, dtype=np.int64), **result})
         latencies.append((ledger.seconds - last_start) * 1e3)
-        spent = max(ledger.seconds - start, 1e-12)
-        dram_bytes = ledger.bytes_by_tier[DRAM] - before.get(DRAM, 0)
+        spent = max(ledger.seconds - since["seconds"], 1e-12)
+        dram_bytes = ledger.bytes_by_tier[DRAM] - since["dram_bytes"]
         allocator.observe(ledger.seconds, min(1.0, dram_bytes / spent / dram_peak))
+        since.update(seconds=ledger.seconds, dram_bytes=ledger.bytes_by_tier[DRAM])
 
     starts = range(0, config.records, config.bundle_records)
     for lo in tqdm(starts, desc=config.bench, unit=" bundles", leave=False,

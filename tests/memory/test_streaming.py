@@ -111,3 +111,12 @@ def test_sliding_windows_verify(bench, grouping):
 def test_slide_must_divide_the_window():
     with pytest.raises(HwemuError, match="--slide-ms"):
         run(RunConfig(bench="wsum", **{**SMALL, "window_ms": 40, "slide_ms": 15}))
+
+
+def test_auto_placement_knob_follows_dram_pressure():
+    report = run(RunConfig(bench="ysb", placement="auto", verify=False, **SMALL))
+    shares = [s["share"] for s in report.knob_trajectory]
+    assert shares[0] == 0.5 and max(shares) > 0.5  # DRAM busy scanning records: more HBM
+    assert all(s["reason"] in ("start", "dram-bandwidth", "hbm-capacity", "steady")
+               for s in report.knob_trajectory)
+    assert set(report.bandwidth_gbs_by_tier) == {"dram", "hbm"}

@@ -32,6 +32,7 @@ class Stats:
     cycles: int = 0
     seconds_modeled: float = 0.0
     blocks_translated: int = 0
+    guest_insns_translated: int = 0
     cache_hits: int = 0
     cache_misses: int = 0
     chained_exits: int = 0

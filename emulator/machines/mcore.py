@@ -9,13 +9,13 @@ from unicorn import arm_const as A
 
 from emulator.errors import BudgetExhausted, GuestError
 from emulator.machines.base import Machine
+from emulator.machines.watchdog import Watchdog
 from emulator.syscalls import ARM
 from isa.thumb2.disasm import disasm
 
 R_REGS = [getattr(A, f"UC_ARM_REG_R{n}") for n in range(13)] + [A.UC_ARM_REG_SP,
                                                                  A.UC_ARM_REG_LR]
 EXCP_SWI = 2
-SLICE_US = 500_000
 
 
 class ThumbMachine(Machine):
@@ -31,6 +31,7 @@ class ThumbMachine(Machine):
         self._expected = -1
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         self.uc.hook_add(UC_HOOK_BLOCK, self._on_block)
+        self.watchdog = Watchdog(self.uc)
 
     def _create_unicorn(self):
         uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
@@ -74,7 +75,8 @@ class ThumbMachine(Machine):
         start = entry | 1
         while True:
             try:
-                self.uc.emu_start(start, until, timeout=SLICE_US)
+                with self.watchdog:
+                    self.uc.emu_start(start, until)
             except UcError as exc:
                 if self._error is None:
                     raise self.fault_error(self.uc.reg_read(A.UC_ARM_REG_PC), exc) from None

@@ -12,6 +12,7 @@ from emulator import layout, state
 from emulator.codecache import CodeCache
 from emulator.errors import BudgetExhausted, GuestError, GuestFault, UnsupportedInstruction
 from emulator.machines.base import Machine
+from emulator.machines.watchdog import Watchdog
 from emulator.runtime import build_runtime
 from emulator.syscalls import AARCH64
 from emulator.translator.block import TranslatedBlock, fetch_block, translate_block
@@ -20,8 +21,6 @@ from emulator.helpers import CNTFRQ_HZ, perform_helper
 from isa.a64.decode import SYSREGS
 from isa.a64.disasm import disasm_one
 
-# Unicorn stops a run after this long so counters are folded and budgets checked.
-SLICE_US = 500_000
 COUNTERS = (A.UC_ARM_REG_R12, A.UC_ARM_REG_LR, A.UC_ARM_REG_R10)
 
 
@@ -38,6 +37,7 @@ class TranslatedMachine(Machine):
         self.code_cache_kb = code_cache_kb
         self.chain = chain
         self._fetch_start = -1
+        self.watchdog = None
         super().__init__(image, core, **kwargs)
         self.runtime = build_runtime(core)
         self.uc.mem_write(layout.RUNTIME, self.runtime.code)
@@ -45,6 +45,7 @@ class TranslatedMachine(Machine):
         if not 1 <= code_cache_kb or cache_bytes > layout.CODE_CACHE_MAX:
             raise GuestError(f"--code-cache-kb must be 1..{layout.CODE_CACHE_MAX // 1024}")
         self.cache = CodeCache(self.uc, cache_bytes)
+        self.watchdog = Watchdog(self.uc)
         self.uc.reg_write(A.UC_ARM_REG_R11, layout.ENV)
         for reg in COUNTERS:
             self.uc.reg_write(reg, 0)
@@ -102,8 +103,13 @@ class TranslatedMachine(Machine):
             raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} (unmapped)")
         block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs))
         self.stats.blocks_translated += 1
+        self.stats.guest_insns_translated += block.guest_insns
         self.stats.translate_seconds += time.perf_counter() - started
         return block
+
+    def read_host(self, block: TranslatedBlock) -> bytes:
+        """The block's host code as placed (chain patches included)."""
+        return bytes(self.uc.mem_read(block.host_addr, block.size))
 
     def translate_at(self, pc: int) -> TranslatedBlock:
         """Translate (or find) the block at guest ``pc``; used by ``hwemu disasm``."""
@@ -161,7 +167,8 @@ class TranslatedMachine(Machine):
         start = host_addr | 1
         while True:
             try:
-                self.uc.emu_start(start, layout.RUNTIME, timeout=SLICE_US)
+                with self.watchdog:
+                    self.uc.emu_start(start, layout.RUNTIME)
             except UcError as exc:
                 self._fold_counters()
                 raise self._host_fault(exc) from None

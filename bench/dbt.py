@@ -1,0 +1,106 @@
+"""DBT benchmark: translated (AArch64 -> Thumb-2 on the M core) against native Unicorn AArch64
+on CPU-bound corpus programs, measured side by side in one run.
+
+Prints a table and, with --json, the figures: wall-clock speed relative to native, dynamic
+code expansion (host instructions executed per guest instruction), translation throughput,
+and the effect of chaining and of the code-cache size.  Targets (issue 2): speed >= 0.30 of
+native, expansion <= 4.0 (goal 2.5), translation >= 50,000 guest instructions/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from emulator.api import run_program  # noqa: E402
+from emulator.toolchain import compile_c  # noqa: E402
+
+CORPUS = ROOT / "tests" / "emulator" / "corpus"
+EXAMPLES = ROOT / "emulator" / "examples"
+PROGRAMS = [CORPUS / f"{n}.c" for n in ("crc32", "sort_quick", "sieve", "matmul", "hashes",
+                                        "bst", "nqueens", "bytecode_vm", "prng", "bignum")]
+PROGRAMS.append(EXAMPLES / "intmark.c")
+REPEATS = 3
+
+
+def best(fn, repeats=REPEATS):
+    """(min wall seconds, last result) over ``repeats`` runs."""
+    times, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def measure(program: Path, repeats: int) -> dict:
+    elf = compile_c([program], "aarch64", "-O2")
+    native_s, native = best(lambda: run_program(elf, "native", account=False), repeats)
+    translated_s, tr = best(lambda: run_program(elf, "translate"), repeats)
+    unchained_s, unchained = best(lambda: run_program(elf, "translate", chain=False), 1)
+    assert tr.stdout == native.stdout == unchained.stdout, program.name
+    s = tr.stats
+    caches = {}
+    for kb in (4, 16, 64):
+        wall, res = best(lambda kb=kb: run_program(elf, "translate", code_cache_kb=kb), 1)
+        caches[kb] = {"wall_s": wall, "cycles": res.stats.cycles,
+                      "flushes": res.stats.cache_flushes,
+                      "translate_s": res.stats.translate_seconds}
+    return {
+        "program": program.stem,
+        "guest_insns": s.guest_insns,
+        "native_s": native_s,
+        "translated_s": translated_s,
+        "speed_vs_native": native_s / translated_s,
+        "expansion": s.host_insns / s.guest_insns,
+        "m4_cycles": s.cycles,
+        "translate_s": s.translate_seconds,
+        "guest_insns_translated": s.guest_insns_translated,
+        "unchained_s": unchained_s,
+        "unchained_dispatcher_exits": unchained.stats.dispatcher_exits,
+        "chained_dispatcher_exits": s.dispatcher_exits,
+        "code_cache": caches,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    parser.add_argument("--repeats", type=int, default=REPEATS)
+    args = parser.parse_args()
+    rows = [measure(p, args.repeats) for p in PROGRAMS]
+    guest = sum(r["guest_insns"] for r in rows)
+    summary = {
+        "speed_vs_native": sum(r["native_s"] for r in rows) / sum(r["translated_s"] for r in rows),
+        "expansion": sum(r["expansion"] * r["guest_insns"] for r in rows) / guest,
+        "translate_insns_per_s": sum(r["guest_insns_translated"] for r in rows)
+        / sum(r["translate_s"] for r in rows),
+        "chain_speedup": sum(r["unchained_s"] for r in rows) / sum(r["translated_s"] for r in rows),
+    }
+    print(f"{'program':12} {'guest':>9} {'native s':>9} {'transl s':>9} {'speed':>6} "
+          f"{'expand':>6} {'no-chain':>8} {'4K flush':>8} {'4K cyc/64K':>10}")
+    for r in rows:
+        c4, c64 = r["code_cache"][4], r["code_cache"][64]
+        print(f"{r['program']:12} {r['guest_insns']:>9} {r['native_s']:>9.3f} "
+              f"{r['translated_s']:>9.3f} {r['speed_vs_native']:>6.2f} {r['expansion']:>6.2f} "
+              f"{r['unchained_s'] / r['translated_s']:>7.2f}x {c4['flushes']:>8} "
+              f"{c4['cycles'] / c64['cycles']:>10.3f}")
+    print(f"\nspeed vs native (total time): {summary['speed_vs_native']:.2f}  (target >= 0.30)")
+    print(f"dynamic code expansion:       {summary['expansion']:.2f}  (target <= 4.0, goal 2.5)")
+    print(f"translation throughput:       {summary['translate_insns_per_s']:,.0f} guest insns/s"
+          f"  (target >= 50,000)")
+    print(f"--no-chain costs:             {summary['chain_speedup']:.2f}x wall time")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"summary": summary, "programs": rows},
+                                              indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

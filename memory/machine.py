@@ -87,7 +87,7 @@ MACHINE_PRESETS: dict[str, MachineSpec] = {
         freq_ghz=1.9,  # base clock
         simd_bits=512, vector_units_per_core=2,  # two AVX-512 FMA ports (Golden Cove)
         llc_bytes=int(112.5 * (1 << 20)),  # 112.5 MB L3
-        mlp_lines_per_core=48,  # Golden Cove L2: 48 outstanding misses (Intel opt. manual)
+        mlp_lines_per_core=48,  # modeled: L2 miss-handling depth of a Golden Cove-class core
         tiers=(
             MemoryTier("hbm", "hbm2e-3200", 4, 130.0,
                        "4 HBM2e stacks, 64 GB (Intel ark); latency from McCalpin, "

@@ -188,8 +188,7 @@ def run(config: RunConfig) -> RunReport:
                       np.concatenate(accepted_windows)) if config.verify else None
     seconds = max(ledger.seconds, 1e-12)
     return RunReport(
-        bench=config.bench, engine=engine.name + ("" if config.kpa else "-nokpa")
-        if engine.name == "sort" else engine.name,
+        bench=config.bench, engine=engine.name,
         machine=machine.name, cores=config.cores, placement=config.placement,
         records=config.records, windows=len(outputs), late_records=late_pairs,
         modeled_seconds=ledger.seconds,

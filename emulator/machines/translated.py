@@ -155,6 +155,7 @@ class TranslatedMachine(Machine):
                 self.process.handle(self)
             elif exit_.kind is ExitKind.HELPER:
                 perform_helper(self, exit_.insn)
+                pc = exit_.insn.next_addr
             elif exit_.kind is ExitKind.BRK:
                 raise GuestError(f"guest executed a breakpoint (brk) at {self.describe(pc)}")
             else:

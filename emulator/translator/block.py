@@ -124,6 +124,7 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
             break
         guests.append((addr, word))
         ctx.insn = insn
+        ctx.guest_index = k
         ctx.flags_live_after = live[k]
         try:
             TRANSLATORS[insn.kind](ctx, insn)
@@ -145,6 +146,10 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
     ctx.code.lines[0] = f"addw r12, r12, #{cycles}"
     ctx.code.lines[1] = f"addw lr, lr, #{n_guest}"
     ctx.code.lines[2] = f"addw r10, r10, #{host_insns}"
+    for line, cycles_before, guests_before, hosts_before in ctx.side_exits:
+        ctx.code.lines[line] = f"subw r12, r12, #{cycles - cycles_before}"
+        ctx.code.lines[line + 1] = f"subw lr, lr, #{n_guest - guests_before}"
+        ctx.code.lines[line + 2] = f"subw r10, r10, #{host_insns - hosts_before}"
     text = ctx.code.text()
     code = assemble(text, 0)
     offsets = [a for a, _, _ in disasm(code, 0)]

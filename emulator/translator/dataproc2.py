@@ -18,7 +18,7 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
     rc, op = ctx.rc, ctx.code.op
     if i.op in ("udiv", "sdiv"):
         if i.sf:
-            ctx.end_with(ExitKind.HELPER, i.next_addr, i)
+            _divide64(ctx, i)
             return
         n, m = rc.lo(i.rn), rc.lo(i.rm)
         d = rc.def32(i.rd)
@@ -35,6 +35,30 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         op({"lslv": "lsl.w", "lsrv": "lsr.w", "asrv": "asr.w"}[i.op], f"{d}, {n}, {amount}")
         return
     _shift64(ctx, i)
+
+
+def _divide64(ctx: BlockContext, i: A64Insn) -> None:
+    """Operands that fit 32 bits (non-negative for SDIV) use the hardware divider; anything
+    else leaves the block there and the dispatcher divides (see emulator.helpers)."""
+    rc, op = ctx.rc, ctx.code.op
+    n_lo, n_hi = rc.pair(i.rn)
+    m_lo, m_hi = rc.pair(i.rm)
+    d = rc.def32(i.rd)
+    wide, zero = rc.temp(), rc.temp()
+    ctx.preserve_flags()
+    op("orr.w", f"{wide}, {n_hi}, {m_hi}")
+    if i.op == "sdiv":
+        op("orr.w", f"{wide}, {wide}, {n_lo}, lsr #31")
+        op("orr.w", f"{wide}, {wide}, {m_lo}, lsr #31")
+    op("movw", f"{zero}, #0")
+    slow, done = ctx.code.new_label(), ctx.code.new_label()
+    op("cmp", f"{wide}, #0")
+    op("bne", slow)
+    ctx.code.raw(divide(False, _num(d), _num(n_lo), _num(m_lo)), "udiv")
+    op("b", done)
+    ctx.code.label(slow)
+    ctx.side_exit(ExitKind.HELPER, i, zero)
+    ctx.code.label(done)
 
 
 def _num(reg: str) -> int:

@@ -252,6 +252,15 @@ class RegCache:
                 self.owner.pop(reg, None)
         self.entries.pop(entry.guest, None)
 
+    def emit_writeback(self, zero: str) -> None:
+        """Store every dirty register without changing the cache's state: for a side exit that
+        leaves the block from inside a branch.  ``zero`` must hold 0 (allocated beforehand)."""
+        for entry in self.entries.values():
+            if entry.dirty:
+                off = self.reg_offset(entry.guest)
+                self.code.op("strd", f"{entry.lo}, {entry.hi or zero}, [{ENV}, #{off}]",
+                             counted=False)
+
     def flush(self) -> None:
         """Write every dirty guest register back to the state block (flags untouched)."""
         zero = None

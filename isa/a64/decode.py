@@ -178,6 +178,8 @@ def _load_store(w: int, a: int) -> A64Insn | None:
         return _pair(w, a)
     if top == 0b111:
         size, opc = bits(w, 31, 30), bits(w, 23, 22)
+        if bits(w, 25, 24) == 0 and bits(w, 21, 21) and bits(w, 11, 10) == 0:
+            return _atomic(w, a)
         if opc == 0:
             op, sf, signed = "st", size == 3, False
         elif opc == 1:
@@ -204,8 +206,6 @@ def _load_store(w: int, a: int) -> A64Insn | None:
                 return A64Insn(a, w, "ldst_reg", op, sf=sf, rd=_r(rt), rn=_r(rn, True),
                                rm=_r(bits(w, 20, 16)), shift=option, amount=amount, size=size,
                                signed=signed)
-            if bits(w, 11, 10) == 0:
-                return _atomic(w, a)
             return None
         idx = bits(w, 11, 10)
         imm = sext(bits(w, 20, 12), 9)

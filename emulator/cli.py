@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "memory.cli",
     "memory.stream_cli",
     "video.cli",
+    "kernels.cli",
 )
 
 

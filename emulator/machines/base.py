@@ -16,6 +16,7 @@ from emulator.loader import GuestImage
 from emulator.syscalls import LinuxProcess, ProgramExit, SyscallABI
 from isa.timing.cores import CoreModel
 
+RET = 0xD65F03C0  # A64 "ret"
 API_HEAP = 0x50000000  # bump allocator for Machine.alloc (inside the mmap area's top half)
 API_HEAP_SIZE = 0x01000000
 
@@ -80,6 +81,7 @@ class Machine:
         self.process = LinuxProcess(self.abi, image.end, stdin, out, err)
         self.stats = Stats(self.mode, core.name, self.mhz)
         self.hooks: dict[int, Callable] = {}
+        self.intercepts: dict[int, Callable] = {}
         self.regions: list[tuple[int, int]] = []
         self.fault: tuple[str, int, int] | None = None
         self.uc = self._create_unicorn()
@@ -221,6 +223,14 @@ class Machine:
     def hook(self, addr: int, fn: Callable[["Machine"], None]) -> None:
         """Call ``fn(machine)`` whenever the guest is about to execute ``addr``."""
         self.hooks[addr] = fn
+
+    def intercept(self, addr: int, fn: Callable[["Machine"], None]) -> None:
+        """Run ``fn(machine)`` instead of the guest function at ``addr``: arguments are in
+        x0..x7, ``fn`` sets x0 if it returns a value, and the guest continues at x30.  The
+        address is mapped if needed and holds a ``ret``, so both machines see real code there."""
+        self.map(addr, 4)
+        self.write(addr, struct.pack("<I", RET))
+        self.intercepts[addr] = fn
 
     def describe(self, pc: int) -> str:
         from isa.a64.disasm import disasm_one

@@ -113,7 +113,11 @@ class NativeMachine(Machine):
 
     def _on_hook(self, uc, address, size, user_data) -> None:
         try:
-            self.hooks[address](self)
+            if address in self.hooks:
+                self.hooks[address](self)
+            if address in self.intercepts:
+                self.intercepts[address](self)
+                uc.reg_write(A.UC_ARM64_REG_PC, self.reg(30))
         except BaseException as exc:  # noqa: BLE001
             self._keep(exc)
 
@@ -121,7 +125,7 @@ class NativeMachine(Machine):
 
     def _execute(self, entry: int, until: int) -> None:
         handles = [self.uc.hook_add(UC_HOOK_CODE, self._on_hook, None, addr, addr)
-                   for addr in self.hooks]
+                   for addr in {*self.hooks, *self.intercepts}]
         count = 0
         if self.max_insns is not None:
             count = max(self.max_insns - self.stats.guest_insns, 0) + 1

@@ -88,7 +88,7 @@ class TranslatedMachine(Machine):
     # --- the dispatcher ---------------------------------------------------------------------
 
     def _fetch(self, addr: int) -> int | None:
-        if addr != self._fetch_start and addr in self.hooks:
+        if addr != self._fetch_start and (addr in self.hooks or addr in self.intercepts):
             return None
         try:
             return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
@@ -123,6 +123,10 @@ class TranslatedMachine(Machine):
             if pc in self.hooks:
                 self.hooks[pc](self)
                 pending = None
+            if pc in self.intercepts:
+                self.intercepts[pc](self)
+                pc, pending = self.reg(30), None
+                continue
             block = self.cache.lookup(pc)
             if block is None:
                 stats.cache_misses += 1
@@ -130,7 +134,7 @@ class TranslatedMachine(Machine):
             else:
                 stats.cache_hits += 1
             if pending is not None and self.chain and pending.token in self.cache.by_token \
-                    and pc not in self.hooks:
+                    and pc not in self.hooks and pc not in self.intercepts:
                 self.cache.chain(pending, block)
                 stats.chained_exits += 1
             pending = None

@@ -107,3 +107,17 @@ def test_small_code_cache_flushes_and_still_agrees():
     assert small.stats.cache_flushes > 0 and big.stats.cache_flushes == 0
     assert unchained.stats.chained_exits == 0
     assert unchained.stats.dispatcher_exits > big.stats.dispatcher_exits
+
+
+def test_intercept_replaces_a_guest_function(hwemu):
+    """What kernel services build on: a Python function stands in for a guest symbol."""
+    m = hwemu.build(HERE / "add.c")
+    calls = []
+
+    def fake_add(machine):
+        calls.append((machine.reg(0), machine.reg(1)))
+        machine.set_reg(0, 1000)
+
+    m.intercept(m.image.symbol("add").addr, fake_add)
+    assert m.call("add", 1, 2) == 1000
+    assert calls == [(1, 2)]

@@ -15,7 +15,8 @@ from emulator.machines.base import Machine
 from emulator.machines.watchdog import Watchdog
 from emulator.runtime import build_runtime
 from emulator.syscalls import AARCH64
-from emulator.translator.block import TranslatedBlock, fetch_block, translate_block
+from emulator.translator.block import (MAX_BLOCK_INSNS, TranslatedBlock, fetch_block,
+                                       translate_block)
 from emulator.translator.exits import ExitKind
 from emulator.helpers import CNTFRQ_HZ, perform_helper
 from isa.a64.decode import SYSREGS
@@ -36,7 +37,6 @@ class TranslatedMachine(Machine):
             raise GuestError(f"{image.path}: translate mode runs AArch64 programs")
         self.code_cache_kb = code_cache_kb
         self.chain = chain
-        self._fetch_start = -1
         self.watchdog = None
         super().__init__(image, core, **kwargs)
         self.runtime = build_runtime(core)
@@ -87,21 +87,27 @@ class TranslatedMachine(Machine):
 
     # --- the dispatcher ---------------------------------------------------------------------
 
-    def _fetch(self, addr: int) -> int | None:
-        if addr != self._fetch_start and (addr in self.hooks or addr in self.intercepts):
-            return None
-        try:
-            return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
-        except UcError:
-            return None
+    def _code_words(self, pc: int) -> list[int]:
+        """Instruction words from ``pc`` up to a block's worth, the end of mapped memory, or the
+        next hooked/intercepted address (which must start a block of its own)."""
+        want = 4 * MAX_BLOCK_INSNS
+        end = min(pc + want, next((s + n for s, n in self.regions if s <= pc < s + n), pc))
+        if end <= pc:
+            return []
+        data = bytes(self.uc.mem_read(pc, end - pc))
+        words = list(struct.unpack(f"<{len(data) // 4}I", data))
+        for k in range(1, len(words)):
+            if pc + 4 * k in self.hooks or pc + 4 * k in self.intercepts:
+                return words[:k]
+        return words
 
     def _translate(self, pc: int) -> TranslatedBlock:
         started = time.perf_counter()
-        self._fetch_start = pc
-        fetched = fetch_block(self._fetch, pc)
+        fetched = fetch_block(self._code_words(pc), pc)
         if not fetched:
             raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} (unmapped)")
-        block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs))
+        block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs,
+                                                  self._code_words))
         self.stats.blocks_translated += 1
         self.stats.guest_insns_translated += block.guest_insns
         self.stats.translate_seconds += time.perf_counter() - started

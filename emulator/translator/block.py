@@ -4,7 +4,8 @@ assemble the host code.
 A block ends at a branch, an exception-generating instruction, an instruction the dispatcher
 performs, an undecodable word, or after :data:`MAX_BLOCK_INSNS` instructions.  Three accounting
 instructions open every block: r12 += cycles, lr += guest instructions, r10 += host
-instructions (the dispatcher folds and resets them at every exit).
+instructions (the dispatcher folds and resets them at every exit).  They are instrumentation:
+neither the cycles nor the host-instruction count include them.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from isa.a64.decode import decode
 from isa.a64.disasm import disasm_one
 from isa.a64.insn import A64Insn
 from isa.thumb2.assemble import assemble
-from isa.thumb2.disasm import disasm
+from isa.thumb2.disasm import instruction_offsets
 from isa.timing.cores import CoreModel
 
 MAX_BLOCK_INSNS = 48
+LOOKAHEAD_INSNS = 32  # how far past a block's exits flag liveness is traced
 TERMINATORS = frozenset({"branch", "bcond", "cbz", "tbz", "branch_reg", "exception"})
 ACCOUNTING_INSNS = 3
 
@@ -37,7 +39,7 @@ class TranslatedBlock:
     guests: list[tuple[int, int]]  # (guest pc, raw word) of each translated instruction
     code: bytes
     text: str
-    host_insns: int  # executed on the main path, accounting included
+    host_insns: int  # executed on the main path (accounting instructions excluded)
     cycles: int  # static modelled cost (accounting excluded)
     exits: list[Exit]
     host_offsets: list[int]  # offset of every host instruction
@@ -75,26 +77,53 @@ def _nzcv_index() -> int:
 _NZCV = _nzcv_index()
 
 
-def fetch_block(fetch: Callable[[int], int | None], pc: int) -> list[tuple[int, int, A64Insn | None]]:
-    """(pc, word, decoded or None) up to the block's end; ``fetch`` returns None past memory."""
+def fetch_block(words: list[int], pc: int) -> list[tuple[int, int, A64Insn | None]]:
+    """(pc, word, decoded or None) up to the block's end, from the instruction ``words`` that
+    follow ``pc`` in memory."""
     out = []
-    addr = pc
-    while len(out) < MAX_BLOCK_INSNS:
-        word = fetch(addr)
-        if word is None:
-            break
+    for k, word in enumerate(words[:MAX_BLOCK_INSNS]):
+        addr = pc + 4 * k
         insn = decode(word, addr)
         out.append((addr, word, insn))
         if insn is None or insn.kind in TERMINATORS:
             break
-        addr += 4
     return out
 
 
-def flag_liveness(insns: list[A64Insn | None]) -> list[bool]:
+def flags_may_be_read(words_at: Callable[[int], list[int]], pc: int, depth: int = 2) -> bool:
+    """Whether code from ``pc`` may read NZCV before setting it (True when unsure).  Follows
+    direct branches ``depth`` levels deep, both ways of conditional ones."""
+    for k, word in enumerate(words_at(pc)[:LOOKAHEAD_INSNS]):
+        addr = pc + 4 * k
+        insn = decode(word, addr)
+        if insn is None or reads_flags(insn):
+            return True
+        if writes_flags(insn):
+            return False
+        if insn.kind in TERMINATORS:
+            if depth == 0 or insn.kind in ("branch_reg", "exception"):
+                return True
+            targets = [insn.imm] + ([] if insn.kind == "branch" else [addr + 4])
+            return any(flags_may_be_read(words_at, t, depth - 1) for t in targets)
+    return True
+
+
+def exit_flags_live(fetched, words_at) -> bool:
+    """May the flags a block leaves behind be read by whatever runs after it?"""
+    addr, _, last = fetched[-1]
+    if last is None or last.kind == "branch_reg" or (last.kind == "exception"
+                                                    and last.op != "svc"):
+        return True
+    targets = [addr + 4]
+    if last.kind in ("branch", "bcond", "cbz", "tbz"):
+        targets = [last.imm] + ([] if last.kind == "branch" else [addr + 4])
+    return any(flags_may_be_read(words_at, t) for t in targets)
+
+
+def flag_liveness(insns: list[A64Insn | None], at_exit: bool = True) -> list[bool]:
     """For each instruction: may the guest flags it leaves behind still be read?"""
     live = [True] * len(insns)
-    after = True  # unknown successors may read them
+    after = at_exit
     for k in range(len(insns) - 1, -1, -1):
         live[k] = after
         i = insns[k]
@@ -108,13 +137,16 @@ def flag_liveness(insns: list[A64Insn | None]) -> list[bool]:
 
 
 def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreModel,
-                    runtime: RuntimeAddrs) -> TranslatedBlock:
-    """Translate the fetched instructions into position-independent host code."""
+                    runtime: RuntimeAddrs,
+                    words_at: Callable[[int], list[int]] | None = None) -> TranslatedBlock:
+    """Translate the fetched instructions into position-independent host code.  ``words_at``
+    (guest pc -> the instruction words there) lets flag liveness look past the block's end."""
     pc = fetched[0][0]
     ctx = BlockContext(core, runtime, pc)
     for _ in range(ACCOUNTING_INSNS):
         ctx.code.op("nop", counted=False)
-    live = flag_liveness([i for _, _, i in fetched])
+    at_exit = exit_flags_live(fetched, words_at) if words_at else True
+    live = flag_liveness([i for _, _, i in fetched], at_exit)
     guest_starts, guests = [], []
     for k, (addr, word, insn) in enumerate(fetched):
         guest_starts.append(ctx.code.n_insns)
@@ -141,7 +173,7 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
     ctx.emit_stubs()
     n_guest = len(guests) - (1 if ctx.exits and ctx.exits[-1].kind is ExitKind.UNSUPPORTED
                              else 0)
-    host_insns = ctx.code.counted_insns + ctx.extra_insns + ACCOUNTING_INSNS
+    host_insns = ctx.code.counted_insns + ctx.extra_insns
     cycles = ctx.code.cycles + ctx.extra_cycles
     ctx.code.lines[0] = f"addw r12, r12, #{cycles}"
     ctx.code.lines[1] = f"addw lr, lr, #{n_guest}"
@@ -152,7 +184,7 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
         ctx.code.lines[line + 2] = f"subw r10, r10, #{host_insns - hosts_before}"
     text = ctx.code.text()
     code = assemble(text, 0)
-    offsets = [a for a, _, _ in disasm(code, 0)]
+    offsets = instruction_offsets(code)
     if len(offsets) != ctx.code.n_insns:
         raise AssertionError(f"host code for 0x{pc:x}: {len(offsets)} instructions assembled, "
                              f"{ctx.code.n_insns} written")

@@ -7,7 +7,8 @@ which the M core allows unaligned.
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from emulator.translator.memaccess import address, aligned_base, load, store, writeback
+from emulator.translator.memaccess import (address, aligned_base, load, store, value_regs,
+                                          writeback_window)
 from isa.a64.insn import ZR, A64Insn
 
 KINDS = ("ldstpair",)
@@ -18,18 +19,14 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
     if not i.writeback:
         _pair(ctx, i, rc.lo(i.rn), i.imm)
         return
-    old = rc.pair(i.rn)
-    if i.op == "stp":  # read the values before the base is redefined
+    if i.op == "stp":  # read the values before the base changes
         for rt in (i.rd, i.rt2):
-            rc.lo(rt)
-            if i.size == 3:
-                rc.hi(rt)
+            value_regs(ctx, rt, i.size)
     if i.postindex:
-        _pair(ctx, i, old[0], 0)
-        writeback(ctx, i.rn, old, i.imm)
+        _pair(ctx, i, rc.lo(i.rn), 0)
+        writeback_window(ctx, i.rn, i.imm)
     else:
-        new = writeback(ctx, i.rn, old, i.imm)
-        _pair(ctx, i, new[0], 0)
+        _pair(ctx, i, writeback_window(ctx, i.rn, i.imm), 0)
 
 
 def _pair(ctx: BlockContext, i: A64Insn, base: str, offset: int) -> None:
@@ -41,7 +38,7 @@ def _pair(ctx: BlockContext, i: A64Insn, base: str, offset: int) -> None:
     base, offset = address(ctx, base, offset, step + (4 if i.size == 3 else 0))
     for k, rt in enumerate((i.rd, i.rt2)):
         if i.op == "stp":
-            store(ctx, rt, i.size, base, offset + k * step)
+            store(ctx, rt, i.size, base, offset + k * step, value_regs(ctx, rt, i.size))
         else:
             load(ctx, rt, 2 if i.op == "ldpsw" else i.size, i.op == "ldpsw", i.sf, base,
                  offset + k * step)

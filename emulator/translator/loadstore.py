@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from emulator.translator.memaccess import LOAD_OPS, STORE_OPS, load, store, writeback
+from emulator.translator.memaccess import (LOAD_OPS, STORE_OPS, load, store, value_regs,
+                                          writeback_window)
 from isa.a64.insn import A64Insn
 
 KINDS = ("ldst_imm", "ldst_reg", "ldst_lit")
@@ -32,17 +33,13 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
     if not i.writeback:
         _access(ctx, i, rc.lo(i.rn), i.imm)
         return
-    old = rc.pair(i.rn)
-    if i.op == "st":  # read the value before the base is redefined
-        rc.lo(i.rd)
-        if i.size == 3:
-            rc.hi(i.rd)
+    if i.op == "st":  # read the value before the base changes
+        value_regs(ctx, i.rd, i.size)
     if i.postindex:
-        _access(ctx, i, old[0], 0)
-        writeback(ctx, i.rn, old, i.imm)
+        _access(ctx, i, rc.lo(i.rn), 0)
+        writeback_window(ctx, i.rn, i.imm)
     else:
-        new = writeback(ctx, i.rn, old, i.imm)
-        _access(ctx, i, new[0], 0)
+        _access(ctx, i, writeback_window(ctx, i.rn, i.imm), 0)
 
 
 def _access(ctx: BlockContext, i: A64Insn, base: str, offset: int) -> None:

@@ -81,6 +81,9 @@ def _immediate(ctx: BlockContext, i: A64Insn) -> None:
 def _register(ctx: BlockContext, i: A64Insn) -> None:
     rc, op = ctx.rc, ctx.code.op
     name, invert = _HOST[i.op]
+    if name == "orr" and i.rn == ZR and i.rm == ZR and not invert:  # MOV xd, xzr
+        rc.load_const(rc.def32(i.rd), 0)
+        return
     if not i.sf:
         b = shifted32(ctx, i.rm, i.shift, i.amount)
         if invert:

@@ -7,7 +7,6 @@ core's address space, and translated code addresses it with the low word of the 
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from emulator.translator.operands import add64
 from isa.a64.insn import SP, ZR
 
 LOAD_OPS = {(0, False): "ldrb.w", (1, False): "ldrh.w", (2, False): "ldr.w",
@@ -67,6 +66,20 @@ def value_regs(ctx: BlockContext, rt: int, size: int) -> tuple[str, ...]:
     return ctx.rc.pair(rt) if size == 3 else (ctx.rc.lo(rt),)
 
 
+def writeback_window(ctx: BlockContext, rn: int, delta: int) -> str:
+    """rn += delta for a pre/post-indexed access, in place on the low word.
+
+    The access succeeds only inside the guest's 32-bit window (or faults), and a delta of at most
+    a few KiB from an address in the window never carries into the high word, so the high word
+    is left alone: one instruction instead of a 64-bit add."""
+    lo = ctx.rc.modify_lo(rn)
+    if delta > 0:
+        ctx.code.op("addw", f"{lo}, {lo}, #{delta}")
+    elif delta < 0:
+        ctx.code.op("subw", f"{lo}, {lo}, #{-delta}")
+    return lo
+
+
 def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int,
           value: tuple[str, ...] | None = None) -> None:
     """memory[base+offset] = rt (size log2 bytes); ``value``: its registers, if already read."""
@@ -78,16 +91,6 @@ def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int,
         op(_form("str.w", offset + 4), f"{value[1]}, {_at(base, offset + 4)}")
     else:
         op(_form(STORE_OPS[size], offset), f"{value[0]}, {_at(base, offset)}")
-
-
-def writeback(ctx: BlockContext, rn: int, old: tuple[str, str], delta: int) -> tuple[str, str]:
-    """rn = old + delta (64-bit); returns the new base registers."""
-    new = ctx.rc.def64(rn)
-    if delta < 0:
-        add64(ctx, True, new, old, -delta, False)
-    else:
-        add64(ctx, False, new, old, delta, False)
-    return new
 
 
 def aligned_base(rn: int) -> bool:

@@ -16,9 +16,12 @@ KINDS = ("dp3",)
 def translate(ctx: BlockContext, i: A64Insn) -> None:
     rc, op = ctx.rc, ctx.code.op
     if not i.sf:
-        n, m, a = rc.lo(i.rn), rc.lo(i.rm), rc.lo(i.ra)
+        n, m = rc.lo(i.rn), rc.lo(i.rm)
+        if i.ra == ZR and i.op == "madd":
+            op("mul", f"{rc.def32(i.rd)}, {n}, {m}")
+            return
         name = "mla" if i.op == "madd" else "mls"
-        op(name, f"{rc.def32(i.rd)}, {n}, {m}, {a}")
+        op(name, f"{rc.def32(i.rd)}, {n}, {m}, {rc.lo(i.ra)}")
         return
     if i.op in ("umulh", "smulh"):
         _mulh(ctx, i)

@@ -23,7 +23,7 @@ class RegisterPressure(RuntimeError):
     """Every allocatable host register is pinned (a translator bug)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Entry:
     """Where guest register ``guest`` currently lives in host registers."""
 
@@ -32,6 +32,7 @@ class Entry:
     hi: str | None = None
     hi_zero: bool = False  # the high word is 0 (held in ``hi`` only if materialised)
     dirty: bool = False
+    lo_only: bool = False  # dirty low word only: the high word in memory is still current
 
 
 class RegCache:
@@ -159,6 +160,16 @@ class RegCache:
             self.code.op("ldrd", f"{entry.lo}, {entry.hi}, [{ENV}, #{off}]")
         return self.lo(guest), self.hi(guest)
 
+    def modify_lo(self, guest: int) -> str:
+        """The low-word register of ``guest``, to be changed in place (the high word stays as
+        it is, in memory or in its register): marks the entry dirty."""
+        entry = self._entry(guest)
+        if entry.hi is None and not entry.hi_zero and not entry.dirty:
+            entry.lo_only = True  # only the low word needs writing back
+        lo = self.lo(guest)
+        entry.dirty = True
+        return lo
+
     def unpin(self, reg: str) -> None:
         """The current instruction no longer needs ``reg`` (a guest register it read)."""
         if isinstance(self.owner.get(reg), Entry):
@@ -173,7 +184,7 @@ class RegCache:
     def def32(self, guest: int) -> str:
         """Fresh register for a W result (high word becomes 0); committed at :meth:`end_insn`."""
         lo = self._alloc()
-        entry = Entry(guest, lo, None, hi_zero=True, dirty=True)
+        entry = Entry(guest, lo, None, hi_zero=True, dirty=True)  # lo_only False: hi := 0
         self.owner[lo] = "temp"
         self.pinned.add(lo)
         self.pending.append(entry)
@@ -232,7 +243,9 @@ class RegCache:
 
     def _store(self, entry: Entry, zero: str | None) -> None:
         off = self.reg_offset(entry.guest)
-        if entry.hi is not None:
+        if entry.lo_only and entry.hi is None:
+            self.code.op("str.w", f"{entry.lo}, [{ENV}, #{off}]")
+        elif entry.hi is not None:
             self.code.op("strd", f"{entry.lo}, {entry.hi}, [{ENV}, #{off}]")
         elif zero is not None:
             self.code.op("strd", f"{entry.lo}, {zero}, [{ENV}, #{off}]")
@@ -258,13 +271,16 @@ class RegCache:
         for entry in self.entries.values():
             if entry.dirty:
                 off = self.reg_offset(entry.guest)
-                self.code.op("strd", f"{entry.lo}, {entry.hi or zero}, [{ENV}, #{off}]",
-                             counted=False)
+                if entry.lo_only and entry.hi is None:
+                    self.code.op("str.w", f"{entry.lo}, [{ENV}, #{off}]", counted=False)
+                else:
+                    self.code.op("strd", f"{entry.lo}, {entry.hi or zero}, [{ENV}, #{off}]",
+                                 counted=False)
 
     def flush(self) -> None:
         """Write every dirty guest register back to the state block (flags untouched)."""
         zero = None
-        if any(e.dirty and e.hi is None for e in self.entries.values()):
+        if any(e.dirty and e.hi is None and not e.lo_only for e in self.entries.values()):
             try:
                 zero = self.temp()  # may itself evict (and so write back) an entry
                 self.code.op("movw", f"{zero}, #0")

@@ -15,8 +15,8 @@ from emulator.machines.base import Machine
 from emulator.machines.watchdog import Watchdog
 from emulator.runtime import build_runtime
 from emulator.syscalls import AARCH64
-from emulator.translator.block import (MAX_BLOCK_INSNS, TranslatedBlock, fetch_block,
-                                       translate_block)
+from emulator.translator.block import (LOOKAHEAD_INSNS, MAX_BLOCK_INSNS, TranslatedBlock,
+                                       fetch_block, translate_block)
 from emulator.translator.exits import ExitKind
 from emulator.helpers import CNTFRQ_HZ, perform_helper
 from isa.a64.decode import SYSREGS
@@ -38,6 +38,7 @@ class TranslatedMachine(Machine):
         self.code_cache_kb = code_cache_kb
         self.chain = chain
         self.watchdog = None
+        self._peeked: dict[int, list[int]] = {}
         super().__init__(image, core, **kwargs)
         self.runtime = build_runtime(core)
         self.uc.mem_write(layout.RUNTIME, self.runtime.code)
@@ -101,13 +102,20 @@ class TranslatedMachine(Machine):
                 return words[:k]
         return words
 
+    def _lookahead(self, pc: int) -> list[int]:
+        """Instruction words at ``pc`` for flag-liveness look-ahead (memoized per address)."""
+        words = self._peeked.get(pc)
+        if words is None:
+            words = self._peeked[pc] = self._code_words(pc)[:LOOKAHEAD_INSNS]
+        return words
+
     def _translate(self, pc: int) -> TranslatedBlock:
         started = time.perf_counter()
         fetched = fetch_block(self._code_words(pc), pc)
         if not fetched:
             raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} (unmapped)")
         block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs,
-                                                  self._code_words))
+                                                  self._lookahead))
         self.stats.blocks_translated += 1
         self.stats.guest_insns_translated += block.guest_insns
         self.stats.translate_seconds += time.perf_counter() - started

@@ -7,6 +7,8 @@ translator's).  Disassembly text comes from Capstone (:mod:`isa.a64.disasm`).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from isa.a64.fields import bits, decode_bit_masks, sext
 from isa.a64.insn import SP, ZR, A64Insn
 
@@ -16,8 +18,10 @@ def _r(n: int, sp: bool = False) -> int:
     return (SP if sp else ZR) if n == 31 else n
 
 
+@lru_cache(maxsize=1 << 16)
 def decode(word: int, addr: int) -> A64Insn | None:
-    """Decode one instruction word at guest address ``addr``; None if unsupported."""
+    """Decode one instruction word at guest address ``addr``; None if unsupported (memoized:
+    records are immutable and translation decodes the same code more than once)."""
     op0 = bits(word, 28, 25)
     if op0 in (0b1000, 0b1001):
         return _dp_immediate(word, addr)

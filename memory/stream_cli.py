@@ -57,8 +57,9 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bundle", type=int, default=65_536, help="records per bundle")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--fidelity", choices=("analytic", "sim"), default="analytic")
-    parser.add_argument("--merge-fan-in", type=int, default=16,
-                        help="sorted runs merged per pass over memory (2: pairwise passes)")
+    parser.add_argument("--merge-fan-in", type=int, default=None,
+                        help="sorted runs merged per pass over memory (default 2: pairwise "
+                             "bitonic merges, every level a pass; 16: a merge tree in L2)")
     parser.add_argument("--json", action="store_true")
 
 
@@ -67,8 +68,9 @@ def config_from(args, **changes):
 
     base = dict(bench=args.bench, machine=args.machine, records=args.records,
                 window_ms=args.window_ms, slide_ms=args.slide_ms, bundle_records=args.bundle,
-                merge_fan_in=args.merge_fan_in, seed=args.seed,
-                fidelity=args.fidelity)
+                seed=args.seed, fidelity=args.fidelity)
+    if args.merge_fan_in is not None:  # else the algorithm model's default
+        base["merge_fan_in"] = args.merge_fan_in
     base.update(changes)
     return RunConfig(**base)
 

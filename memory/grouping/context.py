@@ -14,26 +14,51 @@ KPA_BYTES = 16  # 8-byte key + 8-byte record pointer
 RECORD_TIER = DRAM  # full records always live in DRAM
 
 
+# Cycles a core loses on a mispredicted branch (pipeline refill), per machine. Sources:
+# knl-7250: the KNL core is a Silvermont derivative (Sodani et al., IEEE Micro 2016); Agner
+#   Fog's microarchitecture manual gives Silvermont's misprediction penalty as ~10-11 cycles
+#   (KNL: same pipeline depth class) -> 10.
+# xeon-max-9480 (Golden Cove) and ddr4-server (Broadwell): ~15-20 cycles on Intel big cores
+#   (same manual; Golden Cove ~17) -> 17 and 15.
+# GPUs (h100-sxm, h200): no branch speculation; divergence is not modeled -> 0.
+BRANCH_MISPREDICT_CYCLES = {"knl-7250": 10, "xeon-max-9480": 17, "ddr4-server": 15,
+                            "h100-sxm": 0, "h200": 0}
+
+
 @dataclass(frozen=True)
 class AlgorithmModel:
-    """Instruction counts of the modeled algorithms, derived from their inner loops."""
+    """Instruction counts of the modeled inner loops (one table for every benchmark)."""
 
-    # Bitonic comparator stage on two registers of L keys (AVX-512: L = 8 x 64 bit):
-    # min + max + permute on keys, two blends moving the pointers = 6 instructions per 2L
-    # elements -> 3 element-operations per element.
-    network_ops_per_stage: int = 3
-    # Merge loop around the SIMD network, per output register: load next input, compare the
-    # two heads, branch, store keys and pointers, advance two pointers = 8 instructions.
+    # Bitonic comparator stage on key/pointer pairs held in two key registers and two pointer
+    # registers of L lanes (AVX-512: L = 8 x 64 bit): one compare into a mask, two blends for
+    # the keys, two for the pointers, and the shuffles that line the next stage up (two
+    # permutes for the keys, two for the pointers) = 9 instructions per 2L elements.
+    network_instructions_per_stage: int = 9
+    # Merge loop around the 2-register bitonic merge network, per output register: load the
+    # next input register (keys, pointers), compare the two heads, branch, store keys and
+    # pointers, advance = 8 instructions.
     merge_loop_instructions: int = 8
-    # Merge tree kept in L2: 16 runs merged per pass over memory (4 levels of 2-way merges).
-    merge_fan_in: int = 16
+    # Which input supplies the next register depends on the data: on random keys the branch
+    # goes either way with probability 1/2, so half the output registers mispredict.
+    merge_mispredicts_per_register: float = 0.5
+    # Sorted runs merged per pass over memory. 2: pairwise bitonic merges (the merge kernel of
+    # Chhugani et al., VLDB 2008, which StreamBox-HBM's sort/merge on KPAs builds on), each
+    # level streaming the KPAs through HBM -- the engine spends HBM bandwidth instead of
+    # saving it. A multiway merge tree kept in L2 (e.g. 16) is the --merge-fan-in alternative.
+    merge_fan_in: int = 2
     # Hash insert: multiply-shift hash, load slot, compare key, branch, update aggregate,
     # store = ~12 instructions, plus ~8 for collision handling and loop control.
     hash_instructions: int = 20
     hash_entry_bytes: int = 32  # key, aggregate, link/padding in one half cache line
+    # A concurrent hash table's insert takes the bucket's lock and the element's lock (Intel
+    # TBB concurrent_hash_map: accessor = bucket lock + per-element reader-writer lock): two
+    # atomic read-modify-writes, each on a line that another core most likely wrote last.
+    hash_atomics_per_insert: int = 2
     # Full-record merge (records do not fit SIMD registers): load both keys, compare, branch,
-    # advance = 6 instructions, plus copying the record with 64-byte vector loads/stores.
+    # advance = 6 instructions, plus copying the record with 64-byte vector loads/stores; the
+    # compare-and-branch on random keys mispredicts half the time.
     record_merge_instructions: int = 6
+    record_merge_mispredicts: float = 0.5
 
 
 @dataclass
@@ -49,27 +74,51 @@ class EngineContext:
     def lanes(self) -> int:
         return self.ledger.machine.lanes(64)
 
+    @property
+    def mispredict_cycles(self) -> int:
+        return BRANCH_MISPREDICT_CYCLES.get(self.ledger.machine.name, 15)
+
     def sort_charge(self, name: str, n: int, tier: str, runs_sorted: int = 1) -> None:
         """Charge a SIMD merge sort of ``n`` KPA entries held in ``tier``: in-register bitonic
-        networks on L-element blocks, then 2-way SIMD merge levels, ``merge_fan_in`` runs per
-        pass over memory. ``runs_sorted`` > 1 means the input is already that many sorted runs
-        of equal size (merging only)."""
+        networks on L-element blocks, then 2-register bitonic merge levels, ``merge_fan_in``
+        runs per pass over memory. ``runs_sorted`` > 1 means the input is already that many
+        sorted runs of equal size (merging only)."""
         if n <= 1:
             return
         m, lanes = self.model, self.lanes
-        stages = 0
+        registers = n / lanes
+        network = 0.0
         if runs_sorted == 1:
             width = int(math.log2(lanes))
             stages = width * (width + 1) // 2
+            network = registers / 2 * m.network_instructions_per_stage * stages
             runs_sorted = max(1, n // lanes)
         levels = math.ceil(math.log2(runs_sorted)) if runs_sorted > 1 else 0
         merge_stages = int(math.log2(2 * lanes))
-        passes = math.ceil(levels / math.log2(m.merge_fan_in)) + (1 if stages else 0)
-        ops = n * m.network_ops_per_stage * (stages + levels * merge_stages)
-        scalar = n * levels * m.merge_loop_instructions // lanes
+        per_register = m.network_instructions_per_stage * merge_stages + m.merge_loop_instructions
+        instructions = network + registers * levels * per_register
+        stalls = registers * levels * m.merge_mispredicts_per_register * self.mispredict_cycles
+        passes = math.ceil(levels / math.log2(m.merge_fan_in)) + (1 if network else 0)
         traffic = [(tier, Access("sequential", n * KPA_BYTES * passes)),
                    (tier, Access("sequential", n * KPA_BYTES * passes, write=True))]
-        self.ledger.charge(name, traffic, ops=ops, scalar_ops=scalar)
+        self.ledger.charge(name, traffic, scalar_ops=int(instructions), stall_cycles=stalls)
+
+    def record_sort_charge(self, name: str, n: int, runs_sorted: int = 1) -> None:
+        """Charge a scalar merge sort of ``n`` full records in DRAM (no KPA): log2(runs)
+        levels, ``merge_fan_in`` runs per pass over memory, each level comparing keys with a
+        data-dependent branch and copying whole records with 64-byte moves."""
+        if n <= 1:
+            return
+        m = self.model
+        levels = math.ceil(math.log2(n if runs_sorted == 1 else runs_sorted))
+        passes = math.ceil(levels / math.log2(m.merge_fan_in))
+        copy = 2 * math.ceil(self.record_bytes / 64)  # vector load + store per 64 bytes
+        nbytes = n * self.record_bytes * passes
+        self.ledger.charge(name, [(RECORD_TIER, Access("sequential", nbytes)),
+                                  (RECORD_TIER, Access("sequential", nbytes, write=True))],
+                           scalar_ops=n * levels * (m.record_merge_instructions + copy),
+                           stall_cycles=n * levels * m.record_merge_mispredicts
+                           * self.mispredict_cycles)
 
     def scan_records(self, name: str, n: int, ops_per_record: int = 1) -> None:
         """Charge one sequential pass over ``n`` full records in DRAM."""

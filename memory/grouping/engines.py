@@ -12,7 +12,6 @@ dict of equally long numpy columns sorted by key (and rank).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,7 +182,7 @@ class FullRecordSortEngine:
 
     def add_bundle(self, ctx: EngineContext, state: WindowState, keys: np.ndarray,
                    rows: np.ndarray, values: np.ndarray | None) -> None:
-        self._charge_record_sort(ctx, "sort-records", keys.shape[0], runs_sorted=1)
+        ctx.record_sort_charge("sort-records", keys.shape[0])
         order = np.argsort(keys, kind="stable")
         state.keys.append(keys[order])
         state.rows.append(rows[order])
@@ -194,38 +193,24 @@ class FullRecordSortEngine:
         name, _ = parse_how(how)
         n = state.records
         if len(state.keys) > 1:
-            self._charge_record_sort(ctx, "merge-records", n, runs_sorted=len(state.keys))
+            ctx.record_sort_charge("merge-records", n, runs_sorted=len(state.keys))
         keys = np.concatenate(state.keys)
         order = np.argsort(keys, kind="stable")
         keys = keys[order].astype(np.uint64)
         values = np.concatenate(state.values)[order] if state.values else None
         ctx.scan_records("group-reduce", n)
         if name in ("median", "topk"):
-            self._charge_record_sort(ctx, "sort-values", n, runs_sorted=1)
+            ctx.record_sort_charge("sort-values", n)
             keys, values = sort_by_key_then_value(keys, values)
         return reduce_sorted(keys, values, how)
 
-    def _charge_record_sort(self, ctx: EngineContext, name: str, n: int, runs_sorted: int):
-        """Scalar merge sort of R-byte records in DRAM: log2(runs) levels, ``merge_fan_in``
-        runs per pass over memory, each level copying whole records with 64-byte moves."""
-        if n <= 1:
-            return
-        m = ctx.model
-        levels = math.ceil(math.log2(n if runs_sorted == 1 else runs_sorted))
-        passes = math.ceil(levels / math.log2(m.merge_fan_in))
-        copy_ops = 2 * math.ceil(ctx.record_bytes / 64) * ctx.lanes  # load + store per record
-        nbytes = n * ctx.record_bytes * passes
-        ctx.ledger.charge(name, [(RECORD_TIER, Access("sequential", nbytes)),
-                                 (RECORD_TIER, Access("sequential", nbytes, write=True))],
-                          ops=n * levels * copy_ops,
-                          scalar_ops=n * levels * m.record_merge_instructions)
-
 
 class HashEngine:
-    """One hash table of groups in DRAM shared by all tasks: an insert per record is an atomic
-    read-modify-write of the key's line, which another core most likely wrote last (a
-    coherence transfer) or, when the table outgrows the last-level cache, which misses to
-    DRAM; either way a round trip per insert, one in flight per thread (the atomic blocks).
+    """One concurrent hash table of groups in DRAM shared by all tasks: an insert takes the
+    bucket's and the element's locks, atomic read-modify-writes of lines another core most
+    likely wrote last (a coherence transfer) or, when the table outgrows the last-level
+    cache, that miss to DRAM; a round trip per atomic, one in flight per thread (an atomic
+    blocks).
     Holistic aggregates keep per-key pointer lists."""
 
     name = "hash"
@@ -242,7 +227,7 @@ class HashEngine:
         shared = 1.0 - 1.0 / cores  # chance the line was last written by another core
         table = state.distinct_keys.shape[0] * ctx.model.hash_entry_bytes
         miss = max(0.0, 1.0 - ctx.ledger.machine.llc_bytes / table) if table else 0.0
-        round_trips = int(n * max(shared, miss))
+        round_trips = int(n * ctx.model.hash_atomics_per_insert * max(shared, miss))
         ctx.ledger.charge("hash-insert", [
             (RECORD_TIER, Access("sequential", n * ctx.record_bytes)),
             (RECORD_TIER, Access("random", round_trips * 8, dependent=True)),

@@ -23,9 +23,13 @@ class Ledger:
     seconds_by_primitive: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def charge(self, primitive: str, accesses: list[tuple[str, Access]], ops: int = 0,
-               scalar_ops: int = 0, element_bits: int = 64) -> float:
+               scalar_ops: int = 0, element_bits: int = 64, stall_cycles: float = 0.0) -> float:
         """Price one primitive: per-tier traffic runs concurrently on separate channels, the
-        cores' miss handling is shared, compute overlaps; the slowest bound wins."""
+        cores' miss handling is shared, compute overlaps; the slowest bound wins.
+
+        ``stall_cycles``: core cycles in which no instruction issues (branch mispredictions),
+        summed over the primitive's work and shared by the active cores; they add to the
+        compute bound."""
         by_tier: dict[str, list[Access]] = defaultdict(list)
         for tier, access in accesses:
             if access.nbytes:
@@ -38,7 +42,10 @@ class Ledger:
             core += cost.core_seconds
             self.bytes_by_tier[tier] += cost.traffic_bytes
         work = Kernel(primitive, (), ops=ops, scalar_ops=scalar_ops, element_bits=element_bits)
-        seconds = max(device, core, compute_seconds(self.machine, self.cores, work))
+        active = min(self.cores, self.machine.cores)
+        compute = (compute_seconds(self.machine, active, work)
+                   + stall_cycles / (active * self.machine.freq_ghz * 1e9))
+        seconds = max(device, core, compute)
         self.seconds += seconds
         self.seconds_by_primitive[primitive] += seconds
         return seconds

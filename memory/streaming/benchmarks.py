@@ -114,15 +114,18 @@ def ysb_prepare(ctx: EngineContext, engine, gen: Generated, rows: np.ndarray):
     if engine.name == "hash":
         ctx.ledger.charge("join-probe", [], scalar_ops=rows.shape[0] * ctx.model.hash_instructions)
         return gen.table[ads], rows
-    allocation = ctx.allocator.allocate(max(1, rows.shape[0] * KPA_BYTES)) if isinstance(
-        engine, KpaSortEngine) else None
-    tier = allocation.tier if allocation else RECORD_TIER
-    ctx.sort_charge("join-sort", rows.shape[0], tier)
-    ctx.ledger.charge("merge-join", [(tier, Access("sequential", rows.shape[0] * KPA_BYTES)),
-                                     (RECORD_TIER, Access("sequential", YSB_ADS * KPA_BYTES))],
-                      ops=rows.shape[0])
-    if allocation:
+    n = rows.shape[0]
+    if isinstance(engine, KpaSortEngine):  # sort (ad id, pointer) pairs in the knob's tier
+        allocation = ctx.allocator.allocate(max(1, n * KPA_BYTES))
+        tier, entry_bytes = allocation.tier, KPA_BYTES
+        ctx.sort_charge("join-sort", n, tier)
         ctx.allocator.free(allocation)
+    else:  # no KPA: the full records are sorted by ad id
+        tier, entry_bytes = RECORD_TIER, ctx.record_bytes
+        ctx.record_sort_charge("join-sort", n)
+    ctx.ledger.charge("merge-join", [(tier, Access("sequential", n * entry_bytes)),
+                                     (RECORD_TIER, Access("sequential", YSB_ADS * KPA_BYTES))],
+                      ops=n)
     ads_sorted, rows_sorted = radix_sort_pairs(ads.astype(np.uint64), rows)
     table_keys = np.arange(YSB_ADS, dtype=np.uint64)  # the table sorted by ad id
     campaigns = gen.table[np.searchsorted(table_keys, ads_sorted)]

@@ -1,0 +1,17 @@
+"""The fetched Debian kernel package, shared by every test of tests/kernels: fetched once per
+session into the default cache if it is not there yet."""
+
+import pytest
+
+from kernels.cache import load_package
+from kernels.errors import CacheMissing
+
+
+@pytest.fixture(scope="session")
+def kernel_package():
+    try:
+        return load_package()
+    except CacheMissing:
+        from kernels.fetch import fetch
+
+        return fetch(progress=False)

@@ -103,10 +103,11 @@ class EngineContext:
                    (tier, Access("sequential", n * KPA_BYTES * passes, write=True))]
         self.ledger.charge(name, traffic, scalar_ops=int(instructions), stall_cycles=stalls)
 
-    def record_sort_charge(self, name: str, n: int, runs_sorted: int = 1) -> None:
-        """Charge a scalar merge sort of ``n`` full records in DRAM (no KPA): log2(runs)
-        levels, ``merge_fan_in`` runs per pass over memory, each level comparing keys with a
-        data-dependent branch and copying whole records with 64-byte moves."""
+    def record_sort_charge(self, name: str, n: int, runs_sorted: int = 1,
+                           tier: str = RECORD_TIER) -> None:
+        """Charge a scalar merge sort of ``n`` full records held in ``tier`` (no KPA):
+        log2(runs) levels, ``merge_fan_in`` runs per pass over memory, each level comparing
+        keys with a data-dependent branch and copying whole records with 64-byte moves."""
         if n <= 1:
             return
         m = self.model
@@ -114,8 +115,8 @@ class EngineContext:
         passes = math.ceil(levels / math.log2(m.merge_fan_in))
         copy = 2 * math.ceil(self.record_bytes / 64)  # vector load + store per 64 bytes
         nbytes = n * self.record_bytes * passes
-        self.ledger.charge(name, [(RECORD_TIER, Access("sequential", nbytes)),
-                                  (RECORD_TIER, Access("sequential", nbytes, write=True))],
+        self.ledger.charge(name, [(tier, Access("sequential", nbytes)),
+                                  (tier, Access("sequential", nbytes, write=True))],
                            scalar_ops=n * levels * (m.record_merge_instructions + copy),
                            stall_cycles=n * levels * m.record_merge_mispredicts
                            * self.mispredict_cycles)

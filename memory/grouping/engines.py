@@ -28,6 +28,7 @@ from memory.grouping.fast import (
     sortable,
 )
 from memory.kernels import Access
+from memory.machine import LINE_BYTES
 
 AGGREGATES = ("count", "sum", "mean", "median", "topk", "distinct", "join")
 
@@ -176,31 +177,55 @@ class KpaSortEngine:
 
 
 class FullRecordSortEngine:
-    """Sort the full records themselves (no KPA): every merge level moves whole records."""
+    """Sort the full records themselves (no KPA): every merge level moves whole records. The
+    allocator's knob decides where a bundle's records are sorted: in place in DRAM, or
+    copied into HBM first (a record-sized allocation instead of a 16-byte KPA entry)."""
 
     name = "fullsort"
 
     def add_bundle(self, ctx: EngineContext, state: WindowState, keys: np.ndarray,
                    rows: np.ndarray, values: np.ndarray | None) -> None:
-        ctx.record_sort_charge("sort-records", keys.shape[0])
+        allocation = self.place_and_sort(ctx, "sort-records", keys.shape[0])
         order = np.argsort(keys, kind="stable")
         state.keys.append(keys[order])
         state.rows.append(rows[order])
         if values is not None:
             state.values.append(values[order])
+        state.allocations.append(allocation)
+
+    @staticmethod
+    def place_and_sort(ctx: EngineContext, name: str, n: int):
+        """Sort ``n`` records where the knob places them (copied into HBM first if there);
+        returns the allocation, which the caller frees."""
+        allocation = ctx.allocator.allocate(max(1, n * ctx.record_bytes))
+        if allocation.tier != RECORD_TIER:
+            ctx.ledger.charge("copy-records", [
+                (RECORD_TIER, Access("sequential", n * ctx.record_bytes)),
+                (allocation.tier, Access("sequential", n * ctx.record_bytes, write=True))])
+        ctx.record_sort_charge(name, n, tier=allocation.tier)
+        return allocation
 
     def close(self, ctx: EngineContext, state: WindowState, how: str) -> dict:
         name, _ = parse_how(how)
-        n = state.records
-        if len(state.keys) > 1:
-            ctx.record_sort_charge("merge-records", n, runs_sorted=len(state.keys))
+        per_tier: dict[str, list[int]] = {}
+        for allocation, run in zip(state.allocations, state.keys):
+            per_tier.setdefault(allocation.tier, []).append(run.shape[0])
+        for tier, sizes in per_tier.items():
+            if len(sizes) > 1:
+                ctx.record_sort_charge("merge-records", sum(sizes), runs_sorted=len(sizes),
+                                       tier=tier)
+            ctx.ledger.charge("group-reduce", [(tier, Access(
+                "sequential", sum(sizes) * ctx.record_bytes))], ops=sum(sizes))
+            if name in ("median", "topk"):
+                ctx.record_sort_charge("sort-values", sum(sizes), tier=tier)
+        for allocation in state.allocations:
+            ctx.allocator.free(allocation)
+        state.allocations.clear()
         keys = np.concatenate(state.keys)
         order = np.argsort(keys, kind="stable")
         keys = keys[order].astype(np.uint64)
         values = np.concatenate(state.values)[order] if state.values else None
-        ctx.scan_records("group-reduce", n)
         if name in ("median", "topk"):
-            ctx.record_sort_charge("sort-values", n)
             keys, values = sort_by_key_then_value(keys, values)
         return reduce_sorted(keys, values, how)
 
@@ -210,7 +235,7 @@ class HashEngine:
     bucket's and the element's locks, atomic read-modify-writes of lines another core most
     likely wrote last (a coherence transfer) or, when the table outgrows the last-level
     cache, that miss to DRAM; a round trip per atomic, one in flight per thread (an atomic
-    blocks).
+    blocks), and a hot key's line is handed from core to core one update at a time.
     Holistic aggregates keep per-key pointer lists."""
 
     name = "hash"
@@ -221,18 +246,26 @@ class HashEngine:
         state.rows.append(rows)
         if values is not None:
             state.values.append(values)
-        state.distinct_keys = hash_group_ids(np.concatenate((state.distinct_keys, keys)))[1]
+        known = state.distinct_keys.shape[0]
+        groups, state.distinct_keys = hash_group_ids(np.concatenate((state.distinct_keys, keys)))
         n = keys.shape[0]
-        cores = ctx.ledger.cores
+        m, cores = ctx.model, ctx.ledger.cores
         shared = 1.0 - 1.0 / cores  # chance the line was last written by another core
-        table = state.distinct_keys.shape[0] * ctx.model.hash_entry_bytes
+        table = state.distinct_keys.shape[0] * m.hash_entry_bytes
         miss = max(0.0, 1.0 - ctx.ledger.machine.llc_bytes / table) if table else 0.0
-        round_trips = int(n * ctx.model.hash_atomics_per_insert * max(shared, miss))
+        round_trips = int(n * m.hash_atomics_per_insert * max(shared, miss))
+        # One core owns a line at a time: the updates of the hottest line (entries laid out
+        # in first-seen order, LINE_BYTES / entry bytes per line) are a serial chain of
+        # ownership transfers, one round trip each, however many cores insert.
+        lines = groups[known:] // max(1, LINE_BYTES // m.hash_entry_bytes)
+        hottest = int(np.bincount(lines).max()) if n else 0
+        latency = ctx.ledger.machine.tier(RECORD_TIER).idle_latency_ns * 1e-9
         ctx.ledger.charge("hash-insert", [
             (RECORD_TIER, Access("sequential", n * ctx.record_bytes)),
             (RECORD_TIER, Access("random", round_trips * 8, dependent=True)),
             (RECORD_TIER, Access("random", int(n * miss) * 8, write=True))],
-            scalar_ops=n * ctx.model.hash_instructions)
+            scalar_ops=n * m.hash_instructions,
+            serial_seconds=hottest * m.hash_atomics_per_insert * shared * latency)
 
     def close(self, ctx: EngineContext, state: WindowState, how: str) -> dict:
         name, _ = parse_how(how)

@@ -21,15 +21,18 @@ class Ledger:
     seconds: float = 0.0
     bytes_by_tier: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds_by_primitive: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    busy_cycles: float = 0.0  # core cycles of issued instructions and stalls, all cores
 
     def charge(self, primitive: str, accesses: list[tuple[str, Access]], ops: int = 0,
-               scalar_ops: int = 0, element_bits: int = 64, stall_cycles: float = 0.0) -> float:
+               scalar_ops: int = 0, element_bits: int = 64, stall_cycles: float = 0.0,
+               serial_seconds: float = 0.0) -> float:
         """Price one primitive: per-tier traffic runs concurrently on separate channels, the
         cores' miss handling is shared, compute overlaps; the slowest bound wins.
 
         ``stall_cycles``: core cycles in which no instruction issues (branch mispredictions),
         summed over the primitive's work and shared by the active cores; they add to the
-        compute bound."""
+        compute bound. ``serial_seconds``: a critical path no number of cores shortens (e.g.
+        updates of one contended cache line, which one core owns at a time)."""
         by_tier: dict[str, list[Access]] = defaultdict(list)
         for tier, access in accesses:
             if access.nbytes:
@@ -45,7 +48,8 @@ class Ledger:
         active = min(self.cores, self.machine.cores)
         compute = (compute_seconds(self.machine, active, work)
                    + stall_cycles / (active * self.machine.freq_ghz * 1e9))
-        seconds = max(device, core, compute)
+        seconds = max(device, core, compute, serial_seconds)
+        self.busy_cycles += compute * active * self.machine.freq_ghz * 1e9
         self.seconds += seconds
         self.seconds_by_primitive[primitive] += seconds
         return seconds

@@ -10,7 +10,7 @@ import numpy as np
 
 from memory.errors import InvalidRequest
 from memory.grouping.context import KPA_BYTES, RECORD_TIER, EngineContext
-from memory.grouping.engines import KpaSortEngine
+from memory.grouping.engines import FullRecordSortEngine, KpaSortEngine
 from memory.grouping.fast import radix_sort_pairs
 from memory.kernels import Access
 
@@ -121,8 +121,9 @@ def ysb_prepare(ctx: EngineContext, engine, gen: Generated, rows: np.ndarray):
         ctx.sort_charge("join-sort", n, tier)
         ctx.allocator.free(allocation)
     else:  # no KPA: the full records are sorted by ad id
-        tier, entry_bytes = RECORD_TIER, ctx.record_bytes
-        ctx.record_sort_charge("join-sort", n)
+        allocation = FullRecordSortEngine.place_and_sort(ctx, "join-sort", n)
+        tier, entry_bytes = allocation.tier, ctx.record_bytes
+        ctx.allocator.free(allocation)
     ctx.ledger.charge("merge-join", [(tier, Access("sequential", n * entry_bytes)),
                                      (RECORD_TIER, Access("sequential", YSB_ADS * KPA_BYTES))],
                       ops=n)

@@ -62,6 +62,7 @@ class RunReport:
     modeled_seconds: float
     modeled_records_per_s: float
     modeled_bandwidth_gbs: float
+    core_cycles_per_record: float  # modeled instruction + stall cycles, summed over cores
     bandwidth_gbs_by_tier: dict[str, float]
     hbm_peak_bytes: int
     window_latency_ms: dict[str, float]
@@ -194,6 +195,7 @@ def run(config: RunConfig) -> RunReport:
         modeled_seconds=ledger.seconds,
         modeled_records_per_s=config.records / seconds,
         modeled_bandwidth_gbs=sum(ledger.bytes_by_tier.values()) / seconds / 1e9,
+        core_cycles_per_record=ledger.busy_cycles / config.records,
         bandwidth_gbs_by_tier={t: b / seconds / 1e9 for t, b in ledger.bytes_by_tier.items()},
         hbm_peak_bytes=hbm_peak,
         window_latency_ms={"mean": float(np.mean(latencies)), "max": float(np.max(latencies))},

@@ -136,25 +136,15 @@ def flag_liveness(insns: list[A64Insn | None], at_exit: bool = True) -> list[boo
     return live
 
 
-def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreModel,
-                    runtime: RuntimeAddrs,
-                    words_at: Callable[[int], list[int]] | None = None) -> TranslatedBlock:
-    """Translate the fetched instructions into position-independent host code.  ``words_at``
-    (guest pc -> the instruction words there) lets flag liveness look past the block's end."""
-    pc = fetched[0][0]
-    ctx = BlockContext(core, runtime, pc)
-    for _ in range(ACCOUNTING_INSNS):
-        ctx.code.op("nop", counted=False)
-    at_exit = exit_flags_live(fetched, words_at) if words_at else True
-    live = flag_liveness([i for _, _, i in fetched], at_exit)
-    guest_starts, guests = [], []
-    for k, (addr, word, insn) in enumerate(fetched):
-        guest_starts.append(ctx.code.n_insns)
+def translate_insns(ctx: BlockContext, fetched, live: list[bool], first: int = 0) -> None:
+    """Translate ``fetched`` (the block's instructions from index ``first``) into ``ctx``,
+    recording where each guest instruction's host code starts; stops at a block end."""
+    for k, (addr, word, insn) in enumerate(fetched, first):
+        ctx.guest_starts.append(ctx.code.n_insns)
+        ctx.guests.append((addr, word))
         if insn is None or insn.kind not in TRANSLATORS:
             ctx.end_with(ExitKind.UNSUPPORTED, addr, insn)
-            guests.append((addr, word))
-            break
-        guests.append((addr, word))
+            return
         ctx.insn = insn
         ctx.guest_index = k
         ctx.flags_live_after = live[k]
@@ -165,28 +155,48 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
                                    f"{disasm_one(word, addr)}") from None
         ctx.rc.end_insn()
         if ctx.ended:
-            break
+            return
+
+
+def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreModel,
+                    runtime: RuntimeAddrs,
+                    words_at: Callable[[int], list[int]] | None = None) -> TranslatedBlock:
+    """Translate the fetched instructions into position-independent host code.  ``words_at``
+    (guest pc -> the instruction words there) lets flag liveness look past the block's end."""
+    from emulator.translator.loops import is_self_loop, translate_loop
+
+    at_exit = exit_flags_live(fetched, words_at) if words_at else True
+    live = flag_liveness([i for _, _, i in fetched], at_exit)
+    if is_self_loop(fetched):
+        block = translate_loop(fetched, core, runtime, live)
+        if block is not None:
+            return block
+    ctx = BlockContext(core, runtime, fetched[0][0])
+    counters = ctx.code.placeholders(ACCOUNTING_INSNS)
+    translate_insns(ctx, fetched, live)
     if not ctx.ended:
         ctx.prepare_exit()
         ctx.chain_to(fetched[-1][0] + 4)
         ctx.rc.end_insn()
     ctx.emit_stubs()
-    n_guest = len(guests) - (1 if ctx.exits and ctx.exits[-1].kind is ExitKind.UNSUPPORTED
-                             else 0)
+    n_guest = len(ctx.guests) - (1 if ctx.exits and ctx.exits[-1].kind is ExitKind.UNSUPPORTED
+                                 else 0)
     host_insns = ctx.code.counted_insns + ctx.extra_insns
     cycles = ctx.code.cycles + ctx.extra_cycles
-    ctx.code.lines[0] = f"addw r12, r12, #{cycles}"
-    ctx.code.lines[1] = f"addw lr, lr, #{n_guest}"
-    ctx.code.lines[2] = f"addw r10, r10, #{host_insns}"
+    ctx.code.fill(counters, cycles, n_guest, host_insns)
     for line, cycles_before, guests_before, hosts_before in ctx.side_exits:
-        ctx.code.lines[line] = f"subw r12, r12, #{cycles - cycles_before}"
-        ctx.code.lines[line + 1] = f"subw lr, lr, #{n_guest - guests_before}"
-        ctx.code.lines[line + 2] = f"subw r10, r10, #{host_insns - hosts_before}"
+        ctx.code.fill(line, -(cycles - cycles_before), -(n_guest - guests_before),
+                      -(host_insns - hosts_before))
+    return finish(ctx, n_guest, host_insns, cycles)
+
+
+def finish(ctx: BlockContext, n_guest: int, host_insns: int, cycles: int) -> TranslatedBlock:
+    """Assemble the block's text and describe the result."""
     text = ctx.code.text()
     code = assemble(text, 0)
     offsets = instruction_offsets(code)
     if len(offsets) != ctx.code.n_insns:
-        raise AssertionError(f"host code for 0x{pc:x}: {len(offsets)} instructions assembled, "
-                             f"{ctx.code.n_insns} written")
-    return TranslatedBlock(pc, n_guest, guests, code, text, host_insns, cycles, ctx.exits,
-                           offsets, guest_starts, ctx.code.far)
+        raise AssertionError(f"host code for 0x{ctx.guest_pc:x}: {len(offsets)} instructions "
+                             f"assembled, {ctx.code.n_insns} written")
+    return TranslatedBlock(ctx.guest_pc, n_guest, ctx.guests, code, text, host_insns, cycles,
+                           ctx.exits, offsets, ctx.guest_starts, ctx.code.far)

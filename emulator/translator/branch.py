@@ -29,7 +29,7 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         else:
             _two_way(ctx, f"b{CONDITIONS[i.cond]}", None, i)
     else:
-        test = _test_register(ctx, i)
+        test = test_register(ctx, i)
         ctx.prepare_exit()
         taken_if_zero = i.op in ("cbz", "tbz")
         _two_way(ctx, "cbz" if taken_if_zero else "cbnz", test, i)
@@ -40,7 +40,7 @@ def _link(ctx: BlockContext, i: A64Insn) -> None:
     ctx.rc.load_const(ctx.rc.def32(LINK), i.next_addr)
 
 
-def _test_register(ctx: BlockContext, i: A64Insn) -> str:
+def test_register(ctx: BlockContext, i: A64Insn) -> str:
     """A low register that is zero exactly when the branch condition's operand is zero."""
     rc, op = ctx.rc, ctx.code.op
     t = rc.temp(low=True)

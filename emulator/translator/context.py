@@ -46,6 +46,8 @@ class BlockContext:
         self.stubs: list[tuple[str, Exit]] = []
         self.side_exits: list[tuple[int, int, int, int]] = []  # (line, cycles, guests, hosts)
         self.guest_index = 0
+        self.guests: list[tuple[int, int]] = []  # (pc, word) of each translated instruction
+        self.guest_starts: list[int] = []  # index of each one's first host instruction
 
     # --- flags ------------------------------------------------------------------------------
 
@@ -107,10 +109,9 @@ class BlockContext:
         self.rc.emit_writeback(zero)
         if self.flags_saved is not None:
             self.code.op("msr", f"apsr_nzcvq, {self.flags_saved}", counted=False)
-        self.side_exits.append((len(self.code.lines), self.code.cycles, self.guest_index,
+        line = self.code.placeholders(3)  # r12/lr/r10 -= the rest of the block (filled later)
+        self.side_exits.append((line, self.code.cycles, self.guest_index,
                                 self.code.counted_insns))
-        for _ in range(3):  # r12/lr/r10 -= the rest of the block (filled in when it is done)
-            self.code.op("nop", counted=False)
         exit_ = Exit(kind, insn.addr, insn=insn)
         self.exits.append(exit_)
         self._stub(exit_, counted=False)

@@ -49,6 +49,23 @@ class HostCode:
         self.lines[-1] = ".hword " + ", ".join(f"{h:#06x}" for h in halfwords)
         return index
 
+    def placeholders(self, count: int) -> int:
+        """Reserve ``count`` uncounted instruction lines (filled in later); their first line."""
+        first = len(self.lines)
+        for _ in range(count):
+            self.op("nop", counted=False)
+        return first
+
+    def fill(self, line: int, cycles: int, guest: int | None, host: int) -> None:
+        """Write the accounting instructions into placeholders from ``line``: r12 += cycles,
+        lr += guest (skipped when None), r10 += host; negative amounts subtract."""
+        for reg, amount in (("r12", cycles), ("lr", guest), ("r10", host)):
+            if amount is None:
+                continue
+            name = "addw" if amount >= 0 else "subw"
+            self.lines[line] = f"{name} {reg}, {reg}, #{abs(amount)}"
+            line += 1
+
     def new_label(self) -> str:
         self._labels += 1
         return f".L{self._labels}"

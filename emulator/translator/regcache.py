@@ -33,6 +33,7 @@ class Entry:
     hi_zero: bool = False  # the high word is 0 (held in ``hi`` only if materialised)
     dirty: bool = False
     lo_only: bool = False  # dirty low word only: the high word in memory is still current
+    sticky: bool = False  # a loop's register: never evicted
 
 
 class RegCache:
@@ -45,6 +46,7 @@ class RegCache:
         self.pending: list[Entry] = []
         self.age: dict[str, int] = {}
         self.clock = 0
+        self.touched: dict[int, bool] = {}  # guest register -> whether its high word was used
 
     # --- allocation -------------------------------------------------------------------------
 
@@ -52,22 +54,24 @@ class RegCache:
         self.clock += 1
         self.age[reg] = self.clock
 
-    def _alloc(self, low: bool = False) -> str:
+    def _alloc(self, low: bool = False, avoid: frozenset = frozenset()) -> str:
         pool = ALLOCATABLE[:8] if low else ALLOCATABLE
         for reg in pool:
-            if reg not in self.owner and reg not in self.pinned:
+            if reg not in self.owner and reg not in self.pinned and reg not in avoid:
                 self._touch(reg)
                 return reg
-        victims = [r for r in pool if isinstance(self.owner[r], Entry)
+        victims = [r for r in pool if isinstance(self.owner.get(r), Entry)
+                   and r not in avoid and not self.owner[r].sticky
                    and not {self.owner[r].lo, self.owner[r].hi} & self.pinned]
         if not victims:
             raise RegisterPressure("no host register left to allocate")
         self._evict(self.owner[min(victims, key=lambda r: self.age.get(r, 0))])
-        return self._alloc(low)
+        return self._alloc(low, avoid)
 
-    def temp(self, low: bool = False) -> str:
-        """A scratch register, free again after the current guest instruction."""
-        reg = self._alloc(low)
+    def temp(self, low: bool = False, avoid: frozenset = frozenset()) -> str:
+        """A scratch register (not one of ``avoid``), free again after the current guest
+        instruction."""
+        reg = self._alloc(low, avoid)
         self.owner[reg] = "temp"
         self.pinned.add(reg)
         return reg
@@ -104,6 +108,9 @@ class RegCache:
 
     # --- reading guest registers ------------------------------------------------------------
 
+    def _touch_guest(self, guest: int, wide: bool) -> None:
+        self.touched[guest] = self.touched.get(guest, False) or wide
+
     def _entry(self, guest: int) -> Entry:
         entry = self.entries.get(guest)
         if entry is None:
@@ -119,6 +126,7 @@ class RegCache:
         """Host register holding the low word of guest register ``guest``."""
         if guest == ZR:
             return self.const(0)
+        self._touch_guest(guest, False)
         entry = self._entry(guest)
         if entry.lo is None:
             if entry.hi is not None:
@@ -132,6 +140,7 @@ class RegCache:
         """Host register holding the high word of guest register ``guest``."""
         if guest == ZR:
             return self.const(0)
+        self._touch_guest(guest, True)
         entry = self._entry(guest)
         if entry.hi is None:
             if entry.lo is not None:
@@ -170,6 +179,23 @@ class RegCache:
         entry.dirty = True
         return lo
 
+    def move_all(self, moves: list[tuple[str, str]], scratch: str) -> None:
+        """Perform the register moves (destination, source) as if simultaneously; a source
+        "#0" is the constant zero.  Cycles are broken through ``scratch``."""
+        pending = {d: s for d, s in moves if d != s}
+        while pending:
+            ready = next((d for d in pending if d not in pending.values()), None)
+            if ready is None:  # a cycle: park one destination's value in the scratch register
+                ready = next(iter(pending))
+                self.code.op("mov", f"{scratch}, {ready}")
+                pending = {d: (scratch if s == ready else s) for d, s in pending.items()}
+                continue
+            source = pending.pop(ready)
+            if source == "#0":
+                self.code.op("movw", f"{ready}, #0")
+            else:
+                self.code.op("mov", f"{ready}, {source}")
+
     def unpin(self, reg: str) -> None:
         """The current instruction no longer needs ``reg`` (a guest register it read)."""
         if isinstance(self.owner.get(reg), Entry):
@@ -184,6 +210,7 @@ class RegCache:
     def def32(self, guest: int) -> str:
         """Fresh register for a W result (high word becomes 0); committed at :meth:`end_insn`."""
         lo = self._alloc()
+        self._touch_guest(guest, False)
         entry = Entry(guest, lo, None, hi_zero=True, dirty=True)  # lo_only False: hi := 0
         self.owner[lo] = "temp"
         self.pinned.add(lo)
@@ -199,11 +226,13 @@ class RegCache:
         self.owner[hi] = "temp"
         self.pinned.add(hi)
         self.pending.append(Entry(guest, lo, hi, dirty=True))
+        self._touch_guest(guest, True)
         return lo, hi
 
     def adopt(self, guest: int, lo: str, hi: str | None) -> None:
         """Make temps ``lo``/``hi`` the new value of ``guest`` (hi None: a W result)."""
         self.pending.append(Entry(guest, lo, hi, hi_zero=hi is None, dirty=True))
+        self._touch_guest(guest, hi is not None)
 
     def define(self, guest: int, sf: bool) -> tuple[str, str | None]:
         """def64 or def32 by operand size; the high register is None for W results."""
@@ -215,6 +244,7 @@ class RegCache:
         for new in self.pending:
             old = self.entries.pop(new.guest, None)
             if old is not None:
+                new.sticky = old.sticky
                 for reg in (old.lo, old.hi):
                     if reg is not None and self.owner.get(reg) is old:
                         del self.owner[reg]

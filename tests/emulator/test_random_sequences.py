@@ -2,6 +2,8 @@
 
 import random
 
+import a64_gen
+import pytest
 from a64_gen import CLASSES, CONDS, DATA_REGS, initial_registers, instruction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -54,3 +56,30 @@ def assemble_a64_at(line: str, index: int) -> list[int]:
 
     code = bytes(_keystone().asm(line, CODE_BASE + 4 * index)[0])
     return [struct.unpack("<I", code)[0]]
+
+
+LOOP_COUNTER = 19  # never written by the generated bodies (DATA_REGS are x0..x17)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), length=st.integers(1, 10),
+       iterations=st.integers(1, 3), kind=st.sampled_from(["subs", "cbnz", "tbz"]))
+def test_random_self_loop_matches_native(seed, length, iterations, kind):
+    """A block that branches to itself runs with its registers pinned across iterations."""
+    rng = random.Random(seed)
+    with pytest.MonkeyPatch.context() as patch:  # few registers, so the loop's fit the host's
+        patch.setattr(a64_gen, "DATA_REGS", (0, 1) if seed % 2 else (0, 5, 9))
+        body = [instruction(rng, rng.choice(sorted(CLASSES))) for _ in range(length)]
+    start = CODE_BASE
+    if kind == "subs":
+        tail = ["subs x19, x19, #1", f"b.ne #{start:#x}"]
+    elif kind == "cbnz":
+        tail = ["sub x19, x19, #1", f"cbnz x19, #{start:#x}"]
+    else:
+        tail = ["sub w19, w19, #1", f"tbz w19, #31, #{start:#x}"]
+        iterations -= 1  # runs until the counter goes negative
+    lines = body + tail
+    words = [w for k, line in enumerate(lines) for w in assemble_a64_at(line, k)]
+    regs = initial_registers(rng)
+    regs[LOOP_COUNTER] = iterations
+    differential(words, regs, rng.randrange(16), rng.randbytes(4096))

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SHARED = ROOT.parent / "shared" / "data" / "video" / "car-detection.mp4"
+CASCADES = [["diff", "color", "people"], ["diff", "motion", "color"]]
 
 
 def main() -> int:
@@ -38,7 +39,7 @@ def main() -> int:
     reports = []
     for video in videos:
         plot = Path(args.plot_dir) / f"vstore_{Path(video).stem}.png"
-        report = run_bench(video, device=args.device, grid=grid, plot=plot)
+        report = run_bench(video, device=args.device, grid=grid, cascades=CASCADES, plot=plot)
         reports.append(report)
         if not args.json:
             print(format_bench(report), end="\n\n", flush=True)

@@ -241,18 +241,19 @@ def format_bench(report: dict) -> str:
             speed = f"{q['speed_x_realtime']:9.1f}" if q["speed_x_realtime"] else "      n/a"
             f1 = f"{q['f1']:6.3f}" if q["f1"] is not None else "   n/a"
             lines.append(f"{key:8s} {q['cascade']:20s} {q['target']:6g} {speed} {f1}")
-    lines.append(f"{'strategy':8s} {'formats':>7s} {'stored MB':>10s} {'ingest CPU s':>12s}")
+    lines.append(f"{'strategy':8s} {'formats':>7s} {'stored MB':>10s} {'ingest CPU s':>12s} "
+                 f"{'transcode s':>11s}")
     for key, entry in report["strategies"].items():
         share = entry.get("budget_share_of_all")
         note = f"  (budgets: {share:g} x all's)" if share else ""
         lines.append(f"{key:8s} {len(entry['formats']):7d} {entry['storage_bytes'] / 1e6:10.2f} "
-                     f"{entry['ingest_seconds']:12.2f}{note}")
+                     f"{entry['ingest_seconds']:12.2f} {entry['transcode_seconds']:11.2f}{note}")
     speedup = report["speedup_vs_golden"]
     lines.append("vstore vs golden (primary query): "
                  + (f"{speedup:.2f}x faster" if speedup else "n/a"))
     va = report["vs_all"]
-    lines.append(f"vstore vs all: storage x{va['storage_ratio']:.2f}, "
-                 f"ingestion x{va['ingest_ratio']:.2f}")
+    lines.append(f"vstore vs all: storage x{va['storage_ratio']:.2f}, ingestion CPU "
+                 f"x{va['ingest_ratio']:.2f} (transcoding alone x{va['transcode_ratio']:.2f})")
     for key in ("vstore", "golden"):
         r = report["strategies"][key].get("retrieval_vs_pyav")
         if r:

@@ -39,10 +39,17 @@ class Consumer:
     target: float
     point: ConsumptionPoint
     cascade: str = ""  # the cascade this stage belongs to ("" for the operator alone)
+    bottleneck: float | None = None  # a cascade stage: its slowest stage's operator speed
 
     @property
     def key(self) -> tuple[str, float, str]:
         return self.op, self.target, self.cascade
+
+    @property
+    def required_speed(self) -> float:
+        """The retrieval speed that keeps up: the operator's own, or for a cascade stage that
+        of the cascade's slowest operator (a pipeline runs at its bottleneck's pace)."""
+        return self.point.speed if self.bottleneck is None else self.bottleneck
 
 
 @dataclass
@@ -156,10 +163,12 @@ class Configurator:
                for op in ops for t in targets]
         for cascade in cascades:
             for t in targets:
-                for stage in plan_cascade(self.profile, None, cascade, t):
-                    point = next(p for p in self.profile.consumption[stage.op]
-                                 if p.fidelity == stage.fidelity)
-                    out.append(Consumer(stage.op, t, point, ",".join(cascade)))
+                stages = plan_cascade(self.profile, None, cascade, t)
+                points = [next(p for p in self.profile.consumption[s.op]
+                               if p.fidelity == s.fidelity) for s in stages]
+                bottleneck = min(p.speed for p in points)
+                out += [Consumer(s.op, t, p, ",".join(cascade), bottleneck)
+                        for s, p in zip(stages, points)]
         return out
 
     def configure(self, ops: list[str], targets: list[float], ingest_budget: float | None = None,
@@ -202,7 +211,7 @@ class Configurator:
         """The storage format for a group of consumers: their joined fidelity, coded to keep up
         with the fastest of them."""
         fidelity = reduce(Fidelity.join, (c.point.fidelity for c in consumers))
-        return pick_coding(fidelity, max(c.point.speed for c in consumers), self.meter)
+        return pick_coding(fidelity, max(c.required_speed for c in consumers), self.meter)
 
     def _free_merge(self, groups: dict, a: StorageFormat, b: StorageFormat,
                     merged: StorageFormat) -> float | None:
@@ -215,7 +224,7 @@ class Configurator:
             return None
         for fmt, point in ((a, pa), (b, pb)):
             for c in groups[fmt]:
-                keeps_up = pm.retrieval_speed >= c.point.speed
+                keeps_up = pm.retrieval_speed >= c.required_speed
                 if not keeps_up and _speed(c, pm) < (1 - FREE_MERGE_SLOWDOWN) * _speed(c, point):
                     return None
         return 2 - bytes_ratio - cores_ratio

@@ -1,10 +1,11 @@
 """Cascade queries: ``diff,color,people`` at an accuracy target over a stored stream.
 
-Planning: each stage gets the cheapest profiled consumption fidelity that meets the target and
-is derivable from a stored format, costed as operator time plus that format's retrieval time.
+Planning (:func:`plan_cascade`) picks per stage a consumption fidelity and a stored format it
+derives from, so that the cascade meets the target on the profiling clip at the least cost.
 Execution runs window by window (one segment window of source frames at a time): a stage reads
 its own stored format, decodes only the frames it needs, derives its consumption fidelity, and
-sees only the frames that passed the earlier stages. A sampled stage's result on a frame is its
+sees only the frames that passed the earlier stages. Stateful operators (diff, motion) start
+afresh in every window, as in the profile and the reference, so all three agree on semantics. A sampled stage's result on a frame is its
 result on the last sampled frame at or before it. The answer is the matching timestamps, the
 speed (video seconds per second of wall time plus modeled I/O) and the F1 against the same
 cascade on the golden (full-fidelity) format.
@@ -239,7 +240,6 @@ def run_cascade(store: VideoStore, stream: StreamInfo, stages: list[Stage]) -> Q
 
     n, step = stream.frames, stream.segment_frames
     operators = [make_operator(s.op) for s in stages]
-    last_window = [-2] * len(stages)
     evaluated = [0] * len(stages)
     matches = np.zeros(n, dtype=bool)
     decode = io = op_time = 0.0
@@ -253,11 +253,9 @@ def run_cascade(store: VideoStore, stream: StreamInfo, stages: list[Stage]) -> Q
             if candidates.size == 0:
                 break
             k = stage.fidelity.stride
-            if OPERATOR_SPECS[stage.op].stateful:  # needs its whole sampled sequence
+            if OPERATOR_SPECS[stage.op].stateful:  # its whole sampled window, from a reset
                 sampled = np.arange(lo, hi, k)
-                if last_window[i] != window - 1:
-                    operators[i].reset()
-                last_window[i] = window
+                operators[i].reset()
             else:
                 sampled = np.unique(candidates - candidates % k)
             stored = reader.get(stage.storage, sampled)
@@ -290,6 +288,7 @@ def reference_results(store: VideoStore, stream: StreamInfo, op: str) -> np.ndar
     operator = make_operator(op)
     results: list[bool] = []
     for frames in codec.iter_frames(stream.source, stream.segment_frames, limit=stream.frames):
+        operator.reset()  # stateful operators see one segment window at a time
         seg = codec.Segment.parse(codec.encode_segment(frames, GOLDEN, stream.fps))
         golden = seg.decode(range(seg.count))
         results.extend(operator([golden[j] for j in range(seg.count)]))

@@ -61,8 +61,13 @@ def ingest_video(video: str | Path, store_dir: str | Path, strategy: str = "auto
                  profiler: Profiler | None = None,
                  cascades: list[list[str]] = (DEFAULT_CASCADE,),
                  ) -> tuple[IngestReport, Configuration | None]:
-    """Profile (cached), choose formats and ingest ``video`` into the store at ``store_dir``."""
-    ops = parse_operators(ops or operator_names())
+    """Profile (cached), choose formats and ingest ``video`` into the store at ``store_dir``.
+
+    ``ops`` are served alone at each target (None: every operator; []: none, only the
+    ``cascades``)."""
+    if ops is None:
+        ops = operator_names()
+    ops = parse_operators(ops) if ops else []
     cascades = [parse_operators(c) for c in cascades]
     probe(video)  # a bad video is reported before the store is touched
     with VideoStore(store_dir, device=device, create=True) as store:

@@ -121,6 +121,14 @@ class EngineContext:
                            stall_cycles=n * levels * m.record_merge_mispredicts
                            * self.mispredict_cycles)
 
+    def ingest(self, n: int) -> None:
+        """Charge the arrival of ``n`` records: the receiver (NIC DMA or ingress thread)
+        writes them into the bundle buffers in DRAM. The published throughput is measured
+        with ingress (StreamBox project page, thexsel.github.io/p/streambox), and every engine
+        pays it alike."""
+        self.ledger.charge("ingest", [(RECORD_TIER, Access("sequential", n * self.record_bytes,
+                                                           write=True))])
+
     def scan_records(self, name: str, n: int, ops_per_record: int = 1) -> None:
         """Charge one sequential pass over ``n`` full records in DRAM."""
         self.ledger.charge(name, [(RECORD_TIER, Access("sequential", n * self.record_bytes))],

@@ -166,6 +166,7 @@ def run(config: RunConfig) -> RunReport:
         accepted_rows.append(pair_rows)
         accepted_windows.append(pair_windows)
         bundle_start = ledger.seconds
+        ctx.ingest(rows.shape[0])
         for w in np.unique(pair_windows):
             part = pair_rows[pair_windows == w]
             state, seen, _ = open_windows.get(int(w), (WindowState(), [], 0.0))

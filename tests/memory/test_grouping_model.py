@@ -21,8 +21,8 @@ CONFIGS = {"sort-hbm": dict(grouping="sort", kpa=True, placement="hbm"),
            "full": dict(grouping="sort", kpa=False, placement="dram"),
            "hash": dict(grouping="hash", kpa=True, placement="dram")}
 # Figures claimed in docs/grouping.md (default model: pairwise merges); must stay in sync.
-CLAIMED = {"records_per_s": 629.6e6, "bandwidth_gbs": 259.5, "kpa_over_full": 9.45,
-           "sort_over_hash": 1.53}
+CLAIMED = {"records_per_s": 477.9e6, "bandwidth_gbs": 222.7, "kpa_over_full": 7.41,
+           "sort_over_hash": 1.40}
 PUBLISHED = {"records_per_s": 110e6, "bandwidth_gbs": 238.0, "kpa_over_full": 7.0,
              "sort_over_hash": 10.0}
 
@@ -55,8 +55,12 @@ def test_claimed_figures(ysb):
                 "sort_over_hash": rate(ysb, "sort-hbm", 64) / rate(ysb, "hash", 64)}
     for key, value in measured.items():
         assert value == pytest.approx(CLAIMED[key], rel=0.02), key
-    # the one published figure the model reproduces within the issue's +-25%
-    assert measured["bandwidth_gbs"] == pytest.approx(PUBLISHED["bandwidth_gbs"], rel=0.25)
+    # the two published figures the model reproduces within the issue's +-25%
+    for key in ("bandwidth_gbs", "kpa_over_full"):
+        assert measured[key] == pytest.approx(PUBLISHED[key], rel=0.25), key
+    # and the two it does not (docs/grouping.md explains the gap)
+    assert measured["records_per_s"] > 4 * PUBLISHED["records_per_s"]
+    assert measured["sort_over_hash"] < PUBLISHED["sort_over_hash"] / 5
 
 
 def test_wider_merge_tree_trades_bandwidth_for_fewer_passes():
@@ -95,7 +99,7 @@ def test_skewed_keys_serialize_the_shared_hash_table():
     hash64 = run(RunConfig(cores=64, grouping="hash", **config)).modeled_records_per_s
     sort64 = run(RunConfig(cores=64, placement="hbm", **config)).modeled_records_per_s
     assert hash64 < 1.5 * hash1
-    assert sort64 / hash64 == pytest.approx(11.9, rel=0.02)
+    assert sort64 / hash64 == pytest.approx(11.39, rel=0.02)
 
 
 def grouped_window(engine_name, keys, cores, share=0.0, record_bytes=24):

@@ -325,3 +325,52 @@ def module_btf(package: KernelPackage, module_path: Path) -> Btf:
     from kernels.modules import read_module
 
     return Btf.from_module(read_module(module_path), Btf.vmlinux(package), str(module_path))
+
+
+@dataclass(frozen=True)
+class Prototype:
+    """A kernel function's C prototype from its BTF FUNC/FUNC_PROTO."""
+
+    name: str
+    returns: str
+    params: tuple[tuple[str, str], ...]  # (name, type text)
+    variadic: bool
+
+    def __str__(self) -> str:
+        args = [f"{t} {n}".rstrip() for n, t in self.params] + (["..."] if self.variadic else [])
+        return f"{self.returns} {self.name}({', '.join(args) or 'void'})"
+
+
+def prototype(btf: Btf, name: str) -> Prototype:
+    """The prototype of function ``name`` (BtfError if BTF has no such function)."""
+    func = btf.find(name, ("func",))
+    proto = btf._row(func)[1][4]
+    owner, (kind, vlen, _, _, returns, data) = btf._row(proto)
+    params, variadic = [], False
+    for i in range(vlen):
+        name_off, type_id = struct.unpack_from("<II", owner.types, data + 8 * i)
+        if type_id == 0 and i == vlen - 1:
+            variadic = True
+        else:
+            params.append((btf.string(name_off), type_name(btf, type_id)))
+    return Prototype(name, type_name(btf, returns), tuple(params), variadic)
+
+
+def type_name(btf: Btf, type_id: int) -> str:
+    """C text of a type, e.g. ``struct device *``, ``const char *``, ``u32``."""
+    kind = btf.kind(type_id)
+    if kind == "void":
+        return "void"
+    owner, row = btf._row(type_id)
+    if kind == "ptr":
+        return type_name(btf, row[4]) + " *"
+    if kind in ("const", "volatile", "restrict"):
+        inner = type_name(btf, row[4])
+        return f"{inner} {kind}" if inner.endswith("*") else f"{kind} {inner}"
+    if kind == "array":
+        element, nelems = btf.array(type_id)
+        return f"{type_name(btf, element)}[{nelems}]"
+    if kind == "func_proto":
+        return "function"
+    name = btf.name(type_id) or "<anon>"
+    return f"{kind} {name}" if kind in ("struct", "union", "enum", "fwd") else name

@@ -25,3 +25,11 @@ class BtfError(KernelsError):
 
 class ServiceError(KernelsError):
     """A kernel-service registry that is inconsistent (unknown handler, duplicate symbol)."""
+
+
+class KernelServiceError(KernelsError):
+    """A service refused a call (bad free, heap exhausted, bad argument): names the caller."""
+
+
+class ServiceNotEmulated(KernelsError):
+    """A module called a kernel function that has no emulation."""

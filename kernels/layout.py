@@ -15,6 +15,10 @@ class KernelLayout:
     module_limit: int = 0x06000000
     trap_base: int = 0x07000000  # one 4-byte ``ret`` stub per undefined symbol
     trap_limit: int = 0x07100000
+    data_base: int = 0x07100000  # kernel variables modules reference (jiffies, ...)
+    data_limit: int = 0x07800000
+    heap_base: int = 0x08000000  # kmalloc and friends
+    heap_limit: int = 0x10000000
 
     def trap(self, index: int) -> int:
         addr = self.trap_base + 4 * index

@@ -22,6 +22,7 @@ SHT_SYMTAB, SHT_RELA, SHT_NOBITS = 2, 4, 8
 SHN_UNDEF = 0
 STB_LOCAL = 0
 EM_AARCH64 = 183
+BRANCH_RELOCATIONS = frozenset({282, 283})  # JUMP26, CALL26
 
 
 def canonical(name: str) -> str:
@@ -146,6 +147,18 @@ class ModuleElf:
             counts.update(dict(zip(types.tolist(), n.tolist())))
         return counts
 
+    def symbol_relocations(self) -> dict[int, set[int]]:
+        """Symbol index -> the relocation types that reference it."""
+        out: dict[int, set[int]] = {}
+        for sec in self.sections:
+            if sec.type != SHT_RELA:
+                continue
+            info = np.frombuffer(self.data, dtype="<u8", count=sec.size // 8,
+                                 offset=sec.offset).reshape(-1, 3)[:, 1]
+            for sym, rtype in set(zip((info >> 32).tolist(), (info & 0xFFFFFFFF).tolist())):
+                out.setdefault(sym, set()).add(rtype)
+        return out
+
     @cached_property
     def modinfo(self) -> dict[str, list[str]]:
         sec = self.section(".modinfo")
@@ -166,6 +179,7 @@ class ModuleInfo:
     undefined: tuple[str, ...]
     exports: tuple[str, ...]
     depends: tuple[str, ...]
+    calls_only: frozenset[str]  # undefined symbols referenced only by BL/B (CALL26/JUMP26)
 
     @classmethod
     def read(cls, path: Path) -> ModuleInfo:
@@ -175,8 +189,11 @@ class ModuleInfo:
         exports = sorted(s.name[len("__ksymtab_"):] for s in elf.symbols
                          if s.name.startswith("__ksymtab_") and s.shndx != SHN_UNDEF)
         depends = [d for field in elf.modinfo.get("depends", []) for d in field.split(",") if d]
+        uses = elf.symbol_relocations()
+        calls_only = frozenset(elf.symbols[i].name for i, types in uses.items()
+                               if types <= BRANCH_RELOCATIONS and elf.symbols[i].shndx == SHN_UNDEF)
         return cls(module_name(path), path, tuple(undefined), tuple(exports),
-                   tuple(canonical(d) for d in depends))
+                   tuple(canonical(d) for d in depends), calls_only)
 
 
 def find_module(index: dict[str, Path], name: str) -> Path:

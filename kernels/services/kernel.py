@@ -1,0 +1,136 @@
+"""The emulated kernel a module runs against: guest heap, log, virtual time and device-managed
+resources, shared by every service handler (the ``kernel`` argument)."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from typing import Callable
+
+from kernels.errors import KernelServiceError
+from kernels.layout import DEFAULT_LAYOUT, KernelLayout
+
+POISON_FREE = 0x6B  # SLUB's POISON_FREE byte (include/linux/poison.h): freed memory
+ZERO_SIZE_PTR = 16  # what kmalloc(0) returns (include/linux/slab.h)
+HEAP_CHUNK = 0x10000
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    time_ns: int
+    level: int  # printk level 0 (emerg) .. 7 (debug)
+    text: str
+
+
+@dataclass(frozen=True)
+class Devres:
+    """One device-managed resource: released when its device is unbound."""
+
+    kind: str  # the devm_* function that took it
+    key: int  # what identifies it to a devm_*free (address, irq, ...)
+    release: Callable[[], None]
+
+
+class GuestHeap:
+    """A bump allocator over the layout's heap region; freed blocks are poisoned, never reused
+    (deterministic addresses in both machines, use-after-free shows as 0x6b bytes)."""
+
+    def __init__(self, machine, base: int, limit: int):
+        self.machine, self.limit = machine, limit
+        self.next = self.mapped = base
+        self.live: dict[int, int] = {}
+
+    def alloc(self, size: int, align: int = 64) -> int:
+        """``size`` zeroed bytes aligned to ``align`` (ARCH_KMALLOC_MINALIGN is 128 on arm64;
+        64 keeps small objects apart)."""
+        if size == 0:
+            return ZERO_SIZE_PTR
+        addr = (self.next + align - 1) & ~(align - 1)
+        end = addr + size
+        if end > self.limit:
+            raise KernelServiceError(f"kernel heap exhausted allocating {size} bytes")
+        if end > self.mapped:
+            grow = (end - self.mapped + HEAP_CHUNK - 1) // HEAP_CHUNK * HEAP_CHUNK
+            self.machine.map(self.mapped, grow)
+            self.mapped += grow
+        self.next = end
+        self.live[addr] = size
+        return addr
+
+    def free(self, addr: int) -> int:
+        """Free a live block; returns its size."""
+        size = self.live.pop(addr, None)
+        if size is None:
+            raise KernelServiceError(f"kfree of 0x{addr:x}, which is not a live allocation")
+        self.machine.write(addr, bytes([POISON_FREE]) * size)
+        return size
+
+    def size(self, addr: int) -> int | None:
+        return self.live.get(addr)
+
+
+class Kernel:
+    """Context of the emulated kernel services for one machine."""
+
+    def __init__(self, machine, layout: KernelLayout = DEFAULT_LAYOUT,
+                 locate: Callable[[int], str] | None = None):
+        self.machine = machine
+        self.heap = GuestHeap(machine, layout.heap_base, layout.heap_limit)
+        self.log: list[LogRecord] = []
+        self.slept_ns = 0
+        self.devres: dict[int, list[Devres]] = {}
+        self.locate = locate or (lambda pc: f"0x{pc:x}")
+
+    # -- guest memory ----------------------------------------------------------------------
+    def read(self, addr: int, size: int) -> bytes:
+        return self.machine.read(addr, size)
+
+    def write(self, addr: int, data: bytes) -> None:
+        self.machine.write(addr, data)
+
+    def u64(self, addr: int) -> int:
+        return struct.unpack("<Q", self.read(addr, 8))[0]
+
+    def cstring(self, addr: int, limit: int = 4096) -> bytes:
+        """The NUL-terminated string at ``addr`` (at most ``limit`` bytes, without the NUL)."""
+        out = bytearray()
+        while len(out) < limit:
+            chunk = self.read(addr + len(out), min(64, 4096 - (addr + len(out)) % 4096))
+            end = chunk.find(b"\0")
+            if end >= 0:
+                out += chunk[:end]
+                return bytes(out[:limit])
+            out += chunk
+        return bytes(out[:limit])
+
+    # -- time and callers ------------------------------------------------------------------
+    def now_ns(self) -> int:
+        """Virtual time: the core's modeled run time plus time spent in emulated delays."""
+        return int(self.machine.seconds() * 1e9) + self.slept_ns
+
+    def caller(self) -> str:
+        """Where the current service was called from (the BL before x30)."""
+        return self.locate(self.machine.reg(30) - 4)
+
+    def error(self, message: str) -> KernelServiceError:
+        return KernelServiceError(f"{message} (called from {self.caller()})")
+
+    # -- device-managed resources ----------------------------------------------------------
+    def devres_add(self, dev: int, kind: str, key: int, release: Callable[[], None]) -> None:
+        self.devres.setdefault(dev, []).append(Devres(kind, key, release))
+
+    def devres_remove(self, dev: int, kind: str, key: int) -> Devres | None:
+        """Take one managed resource off ``dev``'s list (without releasing it)."""
+        entries = self.devres.get(dev, [])
+        for i, entry in enumerate(entries):
+            if entry.kind == kind and entry.key == key:
+                return entries.pop(i)
+        return None
+
+    def devres_release_all(self, dev: int) -> list[str]:
+        """Release ``dev``'s managed resources, newest first (as devres_release_all does)."""
+        released = []
+        for entry in reversed(self.devres.pop(dev, [])):
+            entry.release()
+            released.append(entry.kind)
+        return released

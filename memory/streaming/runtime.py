@@ -120,6 +120,10 @@ def run(config: RunConfig) -> RunReport:
     machine = machine_preset(config.machine)
     if config.cores > machine.cores * machine.threads_per_core:
         raise InvalidRequest(f"--cores: {machine.name} has {machine.cores} cores")
+    if DRAM not in machine.tier_names:
+        raise InvalidRequest(f"--machine {machine.name} has no DRAM tier (tiers: "
+                             f"{', '.join(machine.tier_names)}); the stream engine keeps its "
+                             f"records in DRAM")
     q = query(config.bench)
     gen = generate(config.bench, config.records, config.seed, config.records_per_ms,
                    config.disorder_ms, config.late_every, config.window_ms + config.lateness_ms)

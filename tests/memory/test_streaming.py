@@ -59,6 +59,7 @@ def test_more_cores_model_more_throughput_for_sort():
     (dict(window_ms=2), "smaller than one bundle"),
     (dict(machine="cray-1"), "machine"),
     (dict(placement="l3"), "--placement"),
+    (dict(machine="h100-sxm"), "no DRAM tier"),
 ])
 def test_bad_configurations(changes, message):
     config = {**dict(bench="wsum"), **SMALL, **changes}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from isa.timing.cores import CoreModel
+from isa.timing.cores import CORES, CoreModel
 
 
 @dataclass
@@ -29,16 +30,16 @@ class HostCode:
     cycles: int = 0
     counted_insns: int = 0
     far: list[FarBranch] = field(default_factory=list)
-    marks: dict[str, int] = field(default_factory=dict)
     _labels: int = 0
 
     def op(self, mnemonic: str, operands: str = "", counted: bool = True, cond: str = "") -> int:
         """Append one instruction (``cond``: its condition inside an IT block); return its index."""
-        name = mnemonic.split(".", 1)
-        full = name[0] + cond + ("." + name[1] if len(name) > 1 else "")
-        self.lines.append(f"{full} {operands}" if operands else full)
+        if cond:
+            base, dot, width = mnemonic.partition(".")
+            mnemonic = base + cond + dot + width
+        self.lines.append(f"{mnemonic} {operands}" if operands else mnemonic)
         if counted:
-            self.cycles += self.core.thumb_cycles(name[0])
+            self.cycles += _cycles(self.core.name, mnemonic, len(cond))
             self.counted_insns += 1
         self.n_insns += 1
         return self.n_insns - 1
@@ -84,3 +85,10 @@ class HostCode:
     def text(self) -> str:
         return "\n".join(self.lines)
 
+
+
+@lru_cache(maxsize=4096)
+def _cycles(core: str, mnemonic: str, cond_len: int) -> int:
+    """Cycles of ``mnemonic`` (width suffix and a condition of ``cond_len`` letters stripped)."""
+    base = mnemonic.partition(".")[0]
+    return CORES[core].thumb_cycles(base[:len(base) - cond_len])

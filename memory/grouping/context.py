@@ -15,11 +15,12 @@ RECORD_TIER = DRAM  # full records always live in DRAM
 
 
 # Cycles a core loses on a mispredicted branch (pipeline refill), per machine. Sources:
-# knl-7250: the KNL core is a Silvermont derivative (Sodani et al., IEEE Micro 2016); Agner
-#   Fog's microarchitecture manual gives Silvermont's misprediction penalty as ~10-11 cycles
-#   (KNL: same pipeline depth class) -> 10.
-# xeon-max-9480 (Golden Cove) and ddr4-server (Broadwell): ~15-20 cycles on Intel big cores
-#   (same manual; Golden Cove ~17) -> 17 and 15.
+# knl-7250: the KNL core is a 2-wide out-of-order Silvermont derivative (Sodani et al., IEEE
+#   Micro 2016; Chips and Cheese, "Knights Landing: Atom with AVX-512", 2022); Agner Fog's
+#   microarchitecture manual puts Silvermont's misprediction penalty at about 10-11 cycles
+#   (figure recalled from the manual, not re-checked with our search tools) -> 10.
+# xeon-max-9480 (Golden Cove) and ddr4-server (Broadwell): deeper big-core pipelines, ~15-20
+#   cycles in the same manual -> 17 and 15.
 # GPUs (h100-sxm, h200): no branch speculation; divergence is not modeled -> 0.
 BRANCH_MISPREDICT_CYCLES = {"knl-7250": 10, "xeon-max-9480": 17, "ddr4-server": 15,
                             "h100-sxm": 0, "h200": 0}
@@ -50,8 +51,9 @@ class AlgorithmModel:
     # store = ~12 instructions, plus ~8 for collision handling and loop control.
     hash_instructions: int = 20
     hash_entry_bytes: int = 32  # key, aggregate, link/padding in one half cache line
-    # A concurrent hash table's insert takes the bucket's lock and the element's lock (Intel
-    # TBB concurrent_hash_map: accessor = bucket lock + per-element reader-writer lock): two
+    # A concurrent hash table's insert takes the bucket's lock and the element's lock (oneTBB
+    # concurrent_hash_map: bucket_accessor locks the bucket, an accessor holds the pair's
+    # spin_rw_mutex until released -- the guide's Tally example counts keys exactly so): two
     # atomic read-modify-writes, each on a line that another core most likely wrote last.
     hash_atomics_per_insert: int = 2
     # Full-record merge (records do not fit SIMD registers): load both keys, compare, branch,

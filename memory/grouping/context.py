@@ -1,5 +1,6 @@
 """What every primitive needs: the ledger it charges, the allocator placing KPAs, the record
-store's size, and the per-instruction constants of the algorithms being modeled."""
+store's size, the instruction counts of the algorithms being modeled and each machine's
+branch-misprediction penalty."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ class EngineContext:
 
     @property
     def mispredict_cycles(self) -> int:
-        return BRANCH_MISPREDICT_CYCLES.get(self.ledger.machine.name, 15)
+        return BRANCH_MISPREDICT_CYCLES[self.ledger.machine.name]
 
     def sort_charge(self, name: str, n: int, tier: str, runs_sorted: int = 1) -> None:
         """Charge a SIMD merge sort of ``n`` KPA entries held in ``tier``: in-register bitonic

@@ -28,9 +28,8 @@ def branch_w(addr: int, target: int) -> bytes:
 def is_modified_immediate(value: int) -> bool:
     """Whether ``value`` is a Thumb-2 modified immediate constant (ThumbExpandImm)."""
     value &= 0xFFFFFFFF
-    b = value & 0xFF
-    if value == b or value == (b | b << 16) or value == (b << 8 | b << 24) or \
-            value == b * 0x01010101:
+    low, second = value & 0xFF, (value >> 8) & 0xFF
+    if value in (low, low * 0x00010001, second * 0x01000100, low * 0x01010101):
         return True
     for rot in MOD_IMM_SHIFTS:
         unrot = ((value << rot) | (value >> (32 - rot))) & 0xFFFFFFFF

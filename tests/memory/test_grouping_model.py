@@ -55,6 +55,8 @@ def test_claimed_figures(ysb):
                 "sort_over_hash": rate(ysb, "sort-hbm", 64) / rate(ysb, "hash", 64)}
     for key, value in measured.items():
         assert value == pytest.approx(CLAIMED[key], rel=0.02), key
+    assert sort.core_cycles_per_record == pytest.approx(33.2, rel=0.02)  # vs ~700 published
+    assert "core_cycles_per_record" in sort.to_json()
     # the two published figures the model reproduces within the issue's +-25%
     for key in ("bandwidth_gbs", "kpa_over_full"):
         assert measured[key] == pytest.approx(PUBLISHED[key], rel=0.25), key

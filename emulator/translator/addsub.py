@@ -10,6 +10,11 @@ KINDS = ("addsub_imm", "addsub_reg", "addsub_ext", "adc")
 
 
 def translate(ctx: BlockContext, i: A64Insn) -> None:
+    known = ctx.rc.known(i.rn) if i.kind == "addsub_imm" and not i.setflags else None
+    if known is not None:  # constant folding: ADRP + ADD, MOV + ADD, ...
+        value = known - i.imm if i.op == "sub" else known + i.imm
+        ctx.rc.define_const(i.rd, value & ((1 << (64 if i.sf else 32)) - 1))
+        return
     if i.kind == "adc":
         _adc(ctx, i)
     elif i.sf:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from emulator.translator.memaccess import (LOAD_OPS, STORE_OPS, load, store, value_regs,
-                                          writeback_window)
+from emulator.translator.memaccess import (LOAD_OPS, STORE_OPS, aligned_base, load, store,
+                                          value_regs, writeback_window)
 from isa.a64.insn import A64Insn
 
 KINDS = ("ldst_imm", "ldst_reg", "ldst_lit")
@@ -43,10 +43,11 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
 
 
 def _access(ctx: BlockContext, i: A64Insn, base: str, offset: int) -> None:
+    aligned = aligned_base(i.rn) and offset % 4 == 0 and -1020 <= offset <= 1016
     if i.op == "ld":
-        load(ctx, i.rd, i.size, i.signed, i.sf, base, offset)
+        load(ctx, i.rd, i.size, i.signed, i.sf, base, offset, aligned)
     else:
-        store(ctx, i.rd, i.size, base, offset)
+        store(ctx, i.rd, i.size, base, offset, word_aligned=aligned)
 
 
 def _load_indexed(ctx: BlockContext, i: A64Insn, addr: str) -> None:

@@ -44,12 +44,16 @@ def _form(mnemonic: str, offset: int) -> str:
 
 
 def load(ctx: BlockContext, rt: int, size: int, signed: bool, sf: bool, base: str,
-         offset: int) -> None:
-    """rt = memory[base+offset] (size log2 bytes; signed loads extend to W or X by ``sf``)."""
+         offset: int, word_aligned: bool = False) -> None:
+    """rt = memory[base+offset] (size log2 bytes; signed loads extend to W or X by ``sf``);
+    ``word_aligned``: the address is known to be a multiple of 4 (LDRD allowed)."""
     rc, op = ctx.rc, ctx.code.op
     base, offset = address(ctx, base, offset, 4 if size == 3 else 0)
     if size == 3:
         lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt)
+        if word_aligned:
+            op("ldrd", f"{lo}, {hi}, {_at(base, offset)}")
+            return
         op(_form("ldr.w", offset), f"{lo}, {_at(base, offset)}")
         op(_form("ldr.w", offset + 4), f"{hi}, {_at(base, offset + 4)}")
     elif signed and sf:
@@ -81,12 +85,15 @@ def writeback_window(ctx: BlockContext, rn: int, delta: int) -> str:
 
 
 def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int,
-          value: tuple[str, ...] | None = None) -> None:
-    """memory[base+offset] = rt (size log2 bytes); ``value``: its registers, if already read."""
+          value: tuple[str, ...] | None = None, word_aligned: bool = False) -> None:
+    """memory[base+offset] = rt (size log2 bytes); ``value``: its registers, if already read;
+    ``word_aligned`` as for :func:`load`."""
     op = ctx.code.op
     value = value or value_regs(ctx, rt, size)
     base, offset = address(ctx, base, offset, 4 if size == 3 else 0)
-    if size == 3:
+    if size == 3 and word_aligned:
+        op("strd", f"{value[0]}, {value[1]}, {_at(base, offset)}")
+    elif size == 3:
         op(_form("str.w", offset), f"{value[0]}, {_at(base, offset)}")
         op(_form("str.w", offset + 4), f"{value[1]}, {_at(base, offset + 4)}")
     else:

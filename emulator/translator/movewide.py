@@ -13,14 +13,12 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
     width_mask = (1 << (64 if i.sf else 32)) - 1
     if i.op in ("movz", "movn"):
         value = i.imm << i.amount
-        if i.op == "movn":
-            value = ~value & width_mask
-        if value >> 32 == 0:
-            rc.load_const(rc.def32(i.rd), value)
-        else:
-            lo, hi = rc.def64(i.rd)
-            rc.load_const(lo, value & 0xFFFFFFFF)
-            rc.load_const(hi, value >> 32)
+        rc.define_const(i.rd, ~value & width_mask if i.op == "movn" else value)
+        return
+    known = rc.known(i.rd)
+    if known is not None:  # MOVK into a constant: still a constant
+        mask = 0xFFFF << i.amount
+        rc.define_const(i.rd, ((known & ~mask) | (i.imm << i.amount)) & width_mask)
         return
     # MOVK: insert 16 bits, keep the rest
     if i.sf:

@@ -9,10 +9,4 @@ KINDS = ("pcrel",)
 
 
 def translate(ctx: BlockContext, i: A64Insn) -> None:
-    value = i.imm & ((1 << 64) - 1)
-    if value >> 32 == 0:
-        ctx.rc.load_const(ctx.rc.def32(i.rd), value)
-    else:
-        lo, hi = ctx.rc.def64(i.rd)
-        ctx.rc.load_const(lo, value & 0xFFFFFFFF)
-        ctx.rc.load_const(hi, value >> 32)
+    ctx.rc.define_const(i.rd, i.imm)

@@ -34,6 +34,7 @@ class Entry:
     dirty: bool = False
     lo_only: bool = False  # dirty low word only: the high word in memory is still current
     sticky: bool = False  # a loop's register: never evicted
+    const: int | None = None  # the value, when this block computed it from constants
 
 
 class RegCache:
@@ -233,6 +234,24 @@ class RegCache:
         """Make temps ``lo``/``hi`` the new value of ``guest`` (hi None: a W result)."""
         self.pending.append(Entry(guest, lo, hi, hi_zero=hi is None, dirty=True))
         self._touch_guest(guest, hi is not None)
+
+    def known(self, guest: int) -> int | None:
+        """The 64-bit value of ``guest`` if it is a constant this block computed."""
+        if guest == ZR:
+            return 0
+        entry = self.entries.get(guest)
+        return entry.const if entry is not None else None
+
+    def define_const(self, guest: int, value: int) -> None:
+        """``guest`` = the 64-bit constant ``value`` (remembered for constant folding)."""
+        value &= (1 << 64) - 1
+        if value >> 32 == 0:
+            self.load_const(self.def32(guest), value)
+        else:
+            lo, hi = self.def64(guest)
+            self.load_const(lo, value & 0xFFFFFFFF)
+            self.load_const(hi, value >> 32)
+        self.pending[-1].const = value
 
     def define(self, guest: int, sf: bool) -> tuple[str, str | None]:
         """def64 or def32 by operand size; the high register is None for W results."""

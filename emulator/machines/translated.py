@@ -23,6 +23,8 @@ from isa.a64.decode import SYSREGS
 from isa.a64.disasm import disasm_one
 
 COUNTERS = (A.UC_ARM_REG_R12, A.UC_ARM_REG_LR, A.UC_ARM_REG_R10)
+FOLDED = (*COUNTERS, A.UC_ARM_REG_PC, A.UC_ARM_REG_R3)
+ZEROED = tuple((reg, 0) for reg in COUNTERS)
 
 
 class TranslatedMachine(Machine):
@@ -191,26 +193,26 @@ class TranslatedMachine(Machine):
             except UcError as exc:
                 self._fold_counters()
                 raise self._host_fault(exc) from None
-            self._fold_counters()
-            where = self.uc.reg_read(A.UC_ARM_REG_PC)
+            where, token = self._fold_counters()
             if where == layout.RUNTIME:
-                return self.uc.reg_read(A.UC_ARM_REG_R3)
+                return token
             if self.max_insns is not None and self.stats.guest_insns > self.max_insns:
                 raise BudgetExhausted(
                     f"guest ran past --max-insns {self.max_insns} (stopped after "
                     f"{self.stats.guest_insns} instructions near {self._guest_at(where)})")
             start = where | 1
 
-    def _fold_counters(self) -> None:
-        stats, uc = self.stats, self.uc
-        cycles, guest, host = (uc.reg_read(r) for r in COUNTERS)
+    def _fold_counters(self) -> tuple[int, int]:
+        """Add the inline counters to the stats and zero them; (pc, r3) as a by-product."""
+        stats = self.stats
+        cycles, guest, host, pc, token = self.uc.reg_read_batch(FOLDED)
         stats.cycles += cycles
         stats.guest_insns += guest
         stats.host_insns += host
-        for reg in COUNTERS:
-            uc.reg_write(reg, 0)
+        self.uc.reg_write_batch(ZEROED)
         stats.cache_flushes = self.cache.flushes
         stats.code_cache_bytes = self.cache.bytes_used_peak
+        return pc, token
 
     def _block_at_host(self, host: int) -> TranslatedBlock | None:
         for block in self.cache.blocks.values():

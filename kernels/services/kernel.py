@@ -7,8 +7,10 @@ import struct
 from dataclasses import dataclass
 from typing import Callable
 
+from kernels.btf import Btf
 from kernels.errors import KernelServiceError
 from kernels.layout import DEFAULT_LAYOUT, KernelLayout
+from kernels.services.convention import VaList
 
 POISON_FREE = 0x6B  # SLUB's POISON_FREE byte (include/linux/poison.h): freed memory
 ZERO_SIZE_PTR = 16  # what kmalloc(0) returns (include/linux/slab.h)
@@ -73,8 +75,10 @@ class Kernel:
     """Context of the emulated kernel services for one machine."""
 
     def __init__(self, machine, layout: KernelLayout = DEFAULT_LAYOUT,
-                 locate: Callable[[int], str] | None = None):
-        self.machine = machine
+                 locate: Callable[[int], str] | None = None, btf: Btf | None = None,
+                 symbolize: Callable[[int], tuple[str, int, int] | None] | None = None):
+        self.machine, self.btf = machine, btf
+        self.symbolize = symbolize or (lambda addr: None)
         self.heap = GuestHeap(machine, layout.heap_base, layout.heap_limit)
         self.log: list[LogRecord] = []
         self.slept_ns = 0
@@ -102,6 +106,18 @@ class Kernel:
                 return bytes(out[:limit])
             out += chunk
         return bytes(out[:limit])
+
+    # -- what the format renderer needs (kernels.format.Guest) ----------------------------------
+    def symbol(self, addr: int) -> tuple[str, int, int] | None:
+        return self.symbolize(addr)
+
+    def offset(self, type_name: str, path: str) -> int:
+        if self.btf is None:
+            raise KernelServiceError(f"{type_name}.{path} needs the kernel's BTF")
+        return self.btf.offsetof(type_name, path)
+
+    def va_list(self, addr: int) -> VaList:
+        return VaList(self.machine, addr)
 
     # -- time and callers ------------------------------------------------------------------
     def now_ns(self) -> int:

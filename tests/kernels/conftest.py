@@ -1,10 +1,17 @@
 """The fetched Debian kernel package, shared by every test of tests/kernels: fetched once per
 session into the default cache if it is not there yet."""
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from kernels.cache import load_package
 from kernels.errors import CacheMissing
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:  # the helper module services_machine
+    sys.path.insert(0, _HERE)
 
 
 @pytest.fixture(scope="session")

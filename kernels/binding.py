@@ -1,0 +1,83 @@
+"""Binding a module's kernel symbols: functions to ``ret`` trap stubs that run the emulated
+service (or stop the run naming the symbol if it has none), kernel variables to guest memory
+initialised by their registry entry, and other modules' exports to their addresses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kernels.errors import KernelsError, ServiceNotEmulated
+from kernels.layout import DEFAULT_LAYOUT, KernelLayout
+from kernels.services import REGISTRY, Registry, Service
+from kernels.services.convention import AAPCS64, VarArgs
+from kernels.services.kernel import Kernel
+
+MASK64 = (1 << 64) - 1
+
+
+@dataclass
+class KernelSymbols:
+    """Addresses handed out to modules' undefined symbols, shared by the modules of one run.
+    Use :meth:`resolve` as the loader's ``resolve``; then :meth:`install` on each machine."""
+
+    registry: Registry = REGISTRY
+    layout: KernelLayout = DEFAULT_LAYOUT
+    exports: dict[str, int] = field(default_factory=dict)  # from modules already loaded
+    traps: dict[str, int] = field(default_factory=dict)
+    data: dict[str, int] = field(default_factory=dict)
+    data_end: int = 0  # first free byte of the kernel data area
+
+    def resolve(self, name: str) -> int:
+        if name in self.exports:
+            return self.exports[name]
+        if name in self.data or name in self.traps:
+            return self.data.get(name) or self.traps[name]
+        entry = self.registry.data.get(name)
+        if entry is not None:
+            addr = (max(self.data_end, self.layout.data_base) + 15) & ~15
+            if addr + entry.size > self.layout.data_limit:
+                raise KernelsError(f"kernel data area full binding {name}")
+            self.data[name], self.data_end = addr, addr + entry.size
+            return addr
+        self.traps[name] = self.layout.trap(len(self.traps))
+        return self.traps[name]
+
+    def install(self, machine, kernel: Kernel) -> None:
+        """Map and initialise kernel data, intercept every trap (both machine kinds)."""
+        for name, addr in self.data.items():
+            entry = self.registry.data[name]
+            machine.map(addr, entry.size)
+            if entry.init is not None:
+                entry.init(kernel, addr)
+        for name, addr in self.traps.items():
+            service = self.registry.functions.get(name)
+            machine.intercept(addr, _calling(service, kernel) if service
+                              else _not_emulated(name, kernel))
+
+    def name_of(self, addr: int) -> str | None:
+        """The kernel symbol bound at ``addr`` (a trap or a kernel variable)."""
+        for table in (self.traps, self.data):
+            for name, at in table.items():
+                if at == addr:
+                    return name
+        return None
+
+
+def _calling(service: Service, kernel: Kernel):
+    regs = AAPCS64.args[:service.nargs]
+
+    def call(machine) -> None:
+        args = [machine.reg(r) for r in regs]
+        if service.variadic:
+            args.append(VarArgs(machine, service.nargs))
+        result = service.handler(kernel, *args)
+        if result is not None:
+            machine.set_reg(AAPCS64.ret, result & MASK64)
+    return call
+
+
+def _not_emulated(name: str, kernel: Kernel):
+    def stop(machine) -> None:
+        raise ServiceNotEmulated(f"kernel service not emulated: {name} called from "
+                                 f"{kernel.caller()}")
+    return stop

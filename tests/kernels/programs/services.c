@@ -1,0 +1,87 @@
+/* Calls kernel services the way driver code does; built for AArch64 at test time, its
+ * undefined symbols bound to the emulated services. */
+typedef unsigned long size_t;
+typedef unsigned int gfp_t;
+struct kmem_cache;
+
+#define GFP_KERNEL 0xcc0u
+#define __GFP_ZERO 0x100u
+
+extern struct kmem_cache *kmalloc_caches[4][14];
+void *kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size);
+void *__kmalloc(size_t size, gfp_t flags);
+void kfree(const void *p);
+void *kmemdup(const void *src, size_t len, gfp_t gfp);
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int snprintf(char *buf, size_t size, const char *fmt, ...);
+int vsnprintf(char *buf, size_t size, const char *fmt, __builtin_va_list ap);
+int _printk(const char *fmt, ...);
+int kstrtoint(const char *s, unsigned int base, int *res);
+void not_emulated_anywhere(int x);
+
+/* kzalloc(size, GFP_KERNEL) as include/linux/slab.h inlines it for a constant size */
+void *alloc_object(void)
+{
+    return kmalloc_trace(kmalloc_caches[0][7], GFP_KERNEL | __GFP_ZERO, 100);
+}
+
+long fill_and_sum(size_t n)
+{
+    volatile unsigned char *p = __kmalloc(n, GFP_KERNEL);
+    long sum = 0;
+    memset((void *)p, 7, n);
+    for (size_t i = 0; i < n; i++)
+        sum += p[i];
+    kfree((void *)p);
+    return sum;
+}
+
+long dup_length(const char *s)
+{
+    char *d = kmemdup(s, strlen(s) + 1, GFP_KERNEL);
+    long r = strcmp(d, s) == 0 ? (long)strlen(d) : -1;
+    kfree(d);
+    return r;
+}
+
+/* nine variadic arguments: the last two are passed on the stack */
+int print_many(int a, long b, const char *s, unsigned x, int c, unsigned long p, long neg)
+{
+    return _printk("\0013hello %d %ld %s %#x %c %px %5ld|%-4d|%03d\n", a, b, s, x, c, p, neg,
+                   -5, 7);
+}
+
+int format_into(char *buf, size_t size, int v)
+{
+    return snprintf(buf, size, "v=%d hex=%08x str=%.3s", v, v, "abcdef");
+}
+
+static int vformat(char *buf, size_t size, const char *fmt, ...)
+{
+    __builtin_va_list ap;
+    int r;
+    __builtin_va_start(ap, fmt);
+    r = vsnprintf(buf, size, fmt, ap);
+    __builtin_va_end(ap);
+    return r;
+}
+
+/* a real va_list: five arguments in saved registers, the rest on the stack */
+int vformat_many(char *buf, size_t size)
+{
+    return vformat(buf, size, "%d %d %d %d %d %d %d %lld %s", 1, 2, 3, 4, 5, 6, 7,
+                   -8ll, "end");
+}
+
+int parse(const char *s, int *out)
+{
+    return kstrtoint(s, 0, out);
+}
+
+void call_missing(void)
+{
+    not_emulated_anywhere(1);
+}

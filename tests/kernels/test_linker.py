@@ -1,0 +1,92 @@
+"""Modules linked with their dependencies through __ksymtab, and real kernel code from them run
+in both machines against a reference."""
+
+import random
+
+import pytest
+
+from emulator.api import load
+from kernels.btf import Btf
+from kernels.errors import ServiceNotEmulated
+from kernels.linker import dependency_order, link
+from kernels.modules import module_paths
+from kernels.services.kernel import Kernel
+
+# CAN FD data length codes 9..15 (ISO 11898-1:2015, table 5): 12, 16, 20, 24, 32, 48, 64 bytes
+CANFD_DLC_LENGTHS = list(range(9)) + [12, 16, 20, 24, 32, 48, 64]
+
+
+def crc8_maxim(data: bytes) -> int:
+    """Dallas/Maxim 1-Wire CRC-8 (x^8 + x^5 + x^4 + 1, reflected, initial 0)."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x8C if crc & 1 else crc >> 1
+    return crc
+
+
+@pytest.fixture(scope="module")
+def btf(kernel_package):
+    return Btf.vmlinux(kernel_package)
+
+
+def running(linked, mode, btf):
+    machine = load(linked.image(), mode)
+    kernel = Kernel(machine, btf=btf, locate=linked.locate, symbolize=linked.symbolize)
+    linked.symbols.install(machine, kernel)
+    return machine
+
+
+def test_dependency_order(kernel_package):
+    index = module_paths(kernel_package)
+    assert dependency_order("m_can_platform", index) == ["can_dev", "m_can", "m_can_platform"]
+    assert dependency_order("w1-gpio", index) == ["wire", "w1_gpio"]
+    assert dependency_order("sp805_wdt", index) == ["sp805_wdt"]
+
+
+def test_imports_bind_to_the_exporting_module(kernel_package):
+    linked = link(kernel_package, "m_can_platform")
+    m_can = linked.module("m_can")
+    assert [m.name for m in linked.modules] == ["can_dev", "m_can", "m_can_platform"]
+    assert linked.symbols.exports["m_can_class_register"] == \
+        m_can.image.symbols["m_can_class_register"].addr
+    assert "m_can_class_register" not in linked.symbols.traps
+    assert "__platform_driver_register" in linked.symbols.traps
+    bases = [m.base for m in linked.modules]
+    assert bases == sorted(bases) and all(b % 0x1000 == 0 for b in bases)
+    image = linked.image()
+    assert image.symbols["m_can:m_can_class_register"].addr == \
+        linked.symbols.exports["m_can_class_register"]
+    assert "init_module" in image.symbols and "can_dev:init_module" in image.symbols
+
+
+@pytest.mark.parametrize("mode", ["native", "translate"])
+def test_wire_crc8_runs_against_the_reference(kernel_package, btf, mode):
+    machine = running(link(kernel_package, "w1-gpio"), mode, btf)
+    rng = random.Random(1)
+    buf = machine.alloc(64)
+    for size in (1, 7, 8, 33, 64):
+        data = bytes(rng.randrange(256) for _ in range(size))
+        machine.write(buf, data)
+        assert machine.call("wire:w1_calc_crc8", buf, size) == crc8_maxim(data)
+
+
+@pytest.mark.parametrize("mode", ["native", "translate"])
+def test_can_dev_dlc_tables(kernel_package, btf, mode):
+    machine = running(link(kernel_package, "m_can_platform"), mode, btf)
+    assert [machine.call("can_dev:can_fd_dlc2len", d) for d in range(16)] == CANFD_DLC_LENGTHS
+    for length in range(65):
+        dlc = machine.call("can_dev:can_fd_len2dlc", length)
+        assert CANFD_DLC_LENGTHS[dlc] >= length and (dlc == 0 or
+                                                     CANFD_DLC_LENGTHS[dlc - 1] < length)
+
+
+@pytest.mark.parametrize("mode", ["native", "translate"])
+def test_unemulated_service_names_module_and_offset(kernel_package, btf, mode):
+    linked = link(kernel_package, "m_can_platform")
+    machine = running(linked, mode, btf)
+    with pytest.raises(ServiceNotEmulated,
+                       match=r"kernel service not emulated: __platform_driver_register called "
+                             r"from m_can_platform\+0x[0-9a-f]+ \(init_module\+0x[0-9a-f]+\)"):
+        machine.call("init_module")

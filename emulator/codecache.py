@@ -8,6 +8,7 @@ never leaves a dangling chain and costs nothing on the hot path.
 
 from __future__ import annotations
 
+import bisect
 import struct
 
 from emulator import layout
@@ -24,6 +25,8 @@ class CodeCache:
         self.size = size
         self.cursor = self.base
         self.blocks: dict[int, TranslatedBlock] = {}
+        self.placed: list[TranslatedBlock] = []  # in host-address order (the cursor only grows)
+        self.starts: list[int] = []  # their host addresses
         self.by_token: dict[int, tuple[TranslatedBlock, Exit]] = {}
         self.flushes = 0
         self.bytes_used_peak = 0
@@ -55,6 +58,8 @@ class CodeCache:
                 exit_.patch_addr = addr + block.host_offsets[exit_.patch_index]
             self.by_token[exit_.token] = (block, exit_)
         self.blocks[block.guest_pc] = block
+        self.placed.append(block)
+        self.starts.append(addr)
         slot = layout.JUMP_TABLE + 8 * ((block.guest_pc >> 2) & ((1 << layout.JT_BITS) - 1))
         self.uc.mem_write(slot, struct.pack("<II", block.guest_pc & 0xFFFFFFFF, addr | 1))
         return block
@@ -69,8 +74,17 @@ class CodeCache:
         """Every entry tagged 1: guest pcs are word-aligned, so an empty entry never hits."""
         self.uc.mem_write(layout.JUMP_TABLE, struct.pack("<II", 1, 0) * (1 << layout.JT_BITS))
 
+    def block_at(self, host: int) -> TranslatedBlock | None:
+        """The block whose host code contains ``host``."""
+        k = bisect.bisect_right(self.starts, host) - 1
+        if k >= 0 and host < self.placed[k].host_addr + self.placed[k].size:
+            return self.placed[k]
+        return None
+
     def flush(self) -> None:
         self.blocks.clear()
+        self.placed.clear()
+        self.starts.clear()
         self.by_token.clear()
         self._clear_jump_table()
         self.uc.ctl_remove_cache(self.base, self.base + self.size)

@@ -8,11 +8,13 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from unicorn import UC_HOOK_MEM_INVALID, UC_PROT_ALL, UcError
+from unicorn import (UC_HOOK_MEM_INVALID, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE, UC_MEM_WRITE,
+                     UC_PROT_ALL, UcError)
 
 from emulator import layout
 from emulator.errors import GuestError, GuestFault
 from emulator.loader import GuestImage
+from emulator.mmio import Device, MmioAccess, record
 from emulator.syscalls import LinuxProcess, ProgramExit, SyscallABI
 from isa.timing.cores import CoreModel
 
@@ -82,6 +84,8 @@ class Machine:
         self.stats = Stats(self.mode, core.name, self.mhz)
         self.hooks: dict[int, Callable] = {}
         self.intercepts: dict[int, Callable] = {}
+        self.devices: list[tuple[int, int, Device]] = []
+        self.mmio_trace: list[MmioAccess] = []
         self.regions: list[tuple[int, int]] = []
         self.fault: tuple[str, int, int] | None = None
         self.uc = self._create_unicorn()
@@ -223,6 +227,31 @@ class Machine:
     def hook(self, addr: int, fn: Callable[["Machine"], None]) -> None:
         """Call ``fn(machine)`` whenever the guest is about to execute ``addr``."""
         self.hooks[addr] = fn
+
+    def map_device(self, base: int, size: int, device: Device) -> None:
+        """Map ``device`` at [base, base+size): every guest access goes to it and is traced."""
+        self.map(base, size)
+        self.devices.append((base, size, device))
+        self.uc.hook_add(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, self._on_device, (base, device),
+                         base, base + size - 1)
+
+    def _on_device(self, uc, access, addr, size, value, user_data) -> None:
+        base, device = user_data
+        write = access == UC_MEM_WRITE
+        if write:
+            device.write(addr - base, size, value)
+        else:
+            value = device.read(addr - base, size)
+            uc.mem_write(addr, value.to_bytes(size, "little"))
+        record(self.mmio_trace, MmioAccess(self.cycle_now(), self.guest_pc_now(), addr, size,
+                                           value, write))
+
+    def guest_pc_now(self) -> int:
+        """The guest pc of the instruction being executed (inside a hook)."""
+        raise NotImplementedError
+
+    def cycle_now(self) -> int:
+        return self.stats.cycles
 
     def intercept(self, addr: int, fn: Callable[["Machine"], None]) -> None:
         """Run ``fn(machine)`` instead of the guest function at ``addr``: arguments are in

@@ -44,6 +44,9 @@ class ThumbMachine(Machine):
     def set_reg(self, n: int, value: int) -> None:
         self.uc.reg_write(R_REGS[n], value & 0xFFFFFFFF)
 
+    def guest_pc_now(self) -> int:
+        return self.uc.reg_read(A.UC_ARM_REG_PC)
+
     def _start_process(self, sp: int) -> None:
         self.uc.reg_write(A.UC_ARM_REG_SP, sp)
 

@@ -59,6 +59,9 @@ class NativeMachine(Machine):
     def set_nzcv(self, value: int) -> None:
         self.uc.reg_write(A.UC_ARM64_REG_NZCV, (value & 0xF) << 28)
 
+    def guest_pc_now(self) -> int:
+        return self.uc.reg_read(A.UC_ARM64_REG_PC)
+
     def _start_process(self, sp: int) -> None:
         self.set_reg(31, sp)
 

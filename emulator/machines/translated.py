@@ -85,6 +85,14 @@ class TranslatedMachine(Machine):
     def sysreg(self, name: str) -> int:
         return self.read_u64(layout.ENV + state.sysreg_offset(SYSREGS.index(name)))
 
+    def guest_pc_now(self) -> int:
+        host = self.uc.reg_read(A.UC_ARM_REG_PC)
+        block = self.cache.block_at(host)
+        return block.guest_pc_at(host) if block else 0
+
+    def cycle_now(self) -> int:
+        return self.stats.cycles + self.uc.reg_read(A.UC_ARM_REG_R12)
+
     def _start_process(self, sp: int) -> None:
         self.set_reg(31, sp)
 
@@ -214,19 +222,13 @@ class TranslatedMachine(Machine):
         stats.code_cache_bytes = self.cache.bytes_used_peak
         return pc, token
 
-    def _block_at_host(self, host: int) -> TranslatedBlock | None:
-        for block in self.cache.blocks.values():
-            if block.host_addr <= host < block.host_addr + block.size:
-                return block
-        return None
-
     def _guest_at(self, host: int) -> str:
-        block = self._block_at_host(host)
+        block = self.cache.block_at(host)
         return self.describe(block.guest_pc_at(host)) if block else f"host 0x{host:x}"
 
     def _host_fault(self, exc: UcError) -> GuestFault:
         host = self.uc.reg_read(A.UC_ARM_REG_PC)
-        block = self._block_at_host(host)
+        block = self.cache.block_at(host)
         if block is None:
             return GuestFault(f"guest fault in host code at 0x{host:x}: {exc}")
         return self.fault_error(block.guest_pc_at(host), exc)

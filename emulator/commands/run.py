@@ -8,6 +8,7 @@ import sys
 
 from emulator.api import MODES, load
 from emulator.errors import GuestError
+from emulator.memtrace import FORMATS, MemoryTraceWriter
 from isa.timing.cores import CORES
 
 
@@ -25,6 +26,10 @@ def register(subparsers) -> None:
                    help="code cache size in KiB (default 64, the M core's SRAM)")
     p.add_argument("--no-chain", action="store_true", help="disable block chaining")
     p.add_argument("--mhz", type=float, help="core clock for modelled time")
+    p.add_argument("--mem-trace", metavar="PATH",
+                   help="write the guest's memory accesses as a memory-simulator trace")
+    p.add_argument("--mem-trace-format", choices=FORMATS, default="dramsim3",
+                   help="dramsim3 (0xADDR READ|WRITE CYCLE, default) or ramulator (LD|ST ADDR)")
     p.add_argument("program", metavar="PROGRAM.elf")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
     p.set_defaults(func=run)
@@ -38,12 +43,20 @@ def run(args) -> int:
     if args.mode == "translate":
         options.update(code_cache_kb=args.code_cache_kb, chain=not args.no_chain)
     machine = load(args.program, args.mode, args.core, **options)
+    trace = MemoryTraceWriter(machine, args.mem_trace, args.mem_trace_format) \
+        if args.mem_trace else None
     try:
         result = machine.run()
+    except BaseException:
+        if trace:
+            trace.discard()
+        raise
     finally:
         sys.stdout.flush()
         if args.stats_json:
             write_json(args.stats_json, machine.stats.as_dict())
+    if trace:
+        trace.commit()
     return result.exit_code
 
 

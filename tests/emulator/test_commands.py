@@ -40,3 +40,22 @@ def test_demo_dbt_section_outputs_identical_runs():
     for row in rows:
         assert row["identical"] and row["m4_cycles"] > row["guest_insns"] > 0
         assert row["a53_cycles"] > 0 and 1.0 < row["host_per_guest"] < 6.0
+
+
+def test_memory_trace_export_replays_on_the_memory_model(tmp_path):
+    from memory.dram.presets import device_preset
+    from memory.traces import read_trace, replay
+
+    elf = compile_c([EXAMPLES / "crc32.c"], "aarch64", "-O2")
+    for mode in ("translate", "native"):
+        for fmt in ("dramsim3", "ramulator"):
+            path = tmp_path / f"{mode}.{fmt}.trace"
+            proc = hwemu("run", "--mode", mode, "--mem-trace", path, "--mem-trace-format", fmt,
+                         elf, "1")
+            assert "crc32=" in proc.stdout and not proc.stderr, proc.stderr
+            trace = read_trace(path, fmt)
+            assert len(trace.addresses) > 1000
+            host = (trace.addresses >= 0x20000000) & (trace.addresses < 0x21000000)
+            assert not host.any() and trace.is_write.any()  # guest data only, stack included
+    result = replay(tmp_path / "translate.dramsim3.trace", device_preset("ddr4-2400"))
+    assert result.requests > 1000 and result.bandwidth_gbs > 0

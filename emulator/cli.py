@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "emulator.commands.run",
     "emulator.commands.disasm",
     "emulator.commands.demo",
+    "emulator.commands.trace",
     "memory.cli",
     "memory.stream_cli",
     "video.cli",

@@ -8,7 +8,10 @@ import sys
 
 from emulator.api import MODES, load
 from emulator.errors import GuestError
+from emulator.commands.trace import parse_region
 from emulator.memtrace import FORMATS, MemoryTraceWriter
+from emulator.mmio import RegisterDevice
+from emulator.trace import Trace
 from isa.timing.cores import CORES
 
 
@@ -30,6 +33,10 @@ def register(subparsers) -> None:
                    help="write the guest's memory accesses as a memory-simulator trace")
     p.add_argument("--mem-trace-format", choices=FORMATS, default="dramsim3",
                    help="dramsim3 (0xADDR READ|WRITE CYCLE, default) or ramulator (LD|ST ADDR)")
+    p.add_argument("--device", metavar="BASE:SIZE",
+                   help="map a register-file device there (reads return what was written)")
+    p.add_argument("--trace", metavar="PATH", help="record the device's accesses as a hardware "
+                   "trace (binary; text if PATH ends in .txt)")
     p.add_argument("program", metavar="PROGRAM.elf")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
     p.set_defaults(func=run)
@@ -45,6 +52,11 @@ def run(args) -> int:
     machine = load(args.program, args.mode, args.core, **options)
     trace = MemoryTraceWriter(machine, args.mem_trace, args.mem_trace_format) \
         if args.mem_trace else None
+    if args.trace and not args.device:
+        raise GuestError("--trace records a device's accesses: give --device BASE:SIZE too")
+    if args.device:
+        base, size = parse_region(args.device)
+        machine.map_device(base, size, RegisterDevice("device", size))
     try:
         result = machine.run()
     except BaseException:
@@ -57,6 +69,11 @@ def run(args) -> int:
             write_json(args.stats_json, machine.stats.as_dict())
     if trace:
         trace.commit()
+    if args.trace:
+        hw = Trace(meta={"program": args.program, "mode": args.mode, "core": machine.core.name})
+        for access in machine.mmio_trace:
+            hw.add_mmio(access, core=machine.core.name)
+        hw.save(args.trace)
     return result.exit_code
 
 

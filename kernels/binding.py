@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kernels.btf import Btf
 from kernels.errors import KernelsError, ServiceNotEmulated
 from kernels.layout import DEFAULT_LAYOUT, KernelLayout
 from kernels.services import REGISTRY, Registry, Service
@@ -26,6 +27,7 @@ class KernelSymbols:
     traps: dict[str, int] = field(default_factory=dict)
     data: dict[str, int] = field(default_factory=dict)
     data_end: int = 0  # first free byte of the kernel data area
+    btf: Btf | None = None  # sizes of kernel variables declared by type
 
     def resolve(self, name: str) -> int:
         if name in self.exports:
@@ -35,18 +37,28 @@ class KernelSymbols:
         entry = self.registry.data.get(name)
         if entry is not None:
             addr = (max(self.data_end, self.layout.data_base) + 15) & ~15
-            if addr + entry.size > self.layout.data_limit:
+            size = self.size(name)
+            if addr + size > self.layout.data_limit:
                 raise KernelsError(f"kernel data area full binding {name}")
-            self.data[name], self.data_end = addr, addr + entry.size
+            self.data[name], self.data_end = addr, addr + size
             return addr
         self.traps[name] = self.layout.trap(len(self.traps))
         return self.traps[name]
+
+    def size(self, name: str) -> int:
+        """Bytes of kernel variable ``name`` (from BTF when declared by type)."""
+        size = self.registry.data[name].size
+        if isinstance(size, int):
+            return size
+        if self.btf is None:
+            raise KernelsError(f"kernel variable {name} is a {size}: binding it needs BTF")
+        return self.btf.sizeof(size)
 
     def install(self, machine, kernel: Kernel) -> None:
         """Map and initialise kernel data, intercept every trap (both machine kinds)."""
         for name, addr in self.data.items():
             entry = self.registry.data[name]
-            machine.map(addr, entry.size)
+            machine.map(addr, self.size(name))
             if entry.init is not None:
                 entry.init(kernel, addr)
         for name, addr in self.traps.items():
@@ -73,6 +85,7 @@ def _calling(service: Service, kernel: Kernel):
         result = service.handler(kernel, *args)
         if result is not None:
             machine.set_reg(AAPCS64.ret, result & MASK64)
+        kernel.tick()
     return call
 
 

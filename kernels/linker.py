@@ -11,6 +11,7 @@ from pathlib import Path
 
 from emulator.loader import GuestImage, Symbol, load_elf
 from kernels.binding import KernelSymbols
+from kernels.btf import Btf
 from kernels.cache import KernelPackage
 from kernels.errors import ModuleError
 from kernels.layout import DEFAULT_LAYOUT, KernelLayout
@@ -110,7 +111,7 @@ def link(package: KernelPackage, name: str, symbols: KernelSymbols | None = None
          layout: KernelLayout = DEFAULT_LAYOUT, work_dir: Path | None = None) -> LinkedModules:
     """Load module ``name`` with its dependencies, relocated and bound."""
     index = module_paths(package)
-    symbols = symbols or KernelSymbols(layout=layout)
+    symbols = symbols or KernelSymbols(layout=layout, btf=Btf.vmlinux(package))
     loaded: list[LoadedModule] = []
     base = layout.module_base
     for module in dependency_order(name, index):

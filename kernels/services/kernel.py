@@ -14,6 +14,8 @@ from kernels.services.convention import VaList
 
 POISON_FREE = 0x6B  # SLUB's POISON_FREE byte (include/linux/poison.h): freed memory
 ZERO_SIZE_PTR = 16  # what kmalloc(0) returns (include/linux/slab.h)
+HZ = 250  # CONFIG_HZ of Debian's arm64 kernels (boot/config-*: CONFIG_HZ_250=y)
+INITIAL_JIFFIES = (-300 * HZ) & 0xFFFFFFFF  # include/linux/jiffies.h: wraps 5 min after boot
 HEAP_CHUNK = 0x10000
 
 
@@ -84,6 +86,8 @@ class Kernel:
         self.slept_ns = 0
         self.devres: dict[int, list[Devres]] = {}
         self.locate = locate or (lambda pc: f"0x{pc:x}")
+        self.jiffies_addr: int | None = None  # where the module sees `jiffies`, once bound
+        self.task: int | None = None
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:
@@ -123,6 +127,26 @@ class Kernel:
     def now_ns(self) -> int:
         """Virtual time: the core's modeled run time plus time spent in emulated delays."""
         return int(self.machine.seconds() * 1e9) + self.slept_ns
+
+    def jiffies(self) -> int:
+        return (INITIAL_JIFFIES + self.now_ns() * HZ // 1_000_000_000) & (2**64 - 1)
+
+    def sleep(self, ns: int) -> None:
+        """Advance virtual time by ``ns`` (delays and sleeps) and publish the new jiffies."""
+        self.slept_ns += max(ns, 0)
+        self.tick()
+
+    def tick(self) -> None:
+        """Write the current jiffies where the module reads them."""
+        if self.jiffies_addr is not None:
+            self.write(self.jiffies_addr, struct.pack("<Q", self.jiffies()))
+
+    def current(self) -> int:
+        """The task_struct `current` points to (one task: the one running the module)."""
+        if self.task is None:
+            size = self.btf.sizeof("struct task_struct") if self.btf else 8192
+            self.task = self.heap.alloc(size)
+        return self.task
 
     def caller(self) -> str:
         """Where the current service was called from (the BL before x30)."""

@@ -28,12 +28,12 @@ class Service:
 
 @dataclass(frozen=True)
 class DataSymbol:
-    """A kernel variable a module references: ``size`` bytes in guest memory, filled by
-    ``init(kernel, addr)`` (which may be None: zeroed)."""
+    """A kernel variable a module references: ``size`` bytes (or the size of the named BTF
+    type) in guest memory, filled by ``init(kernel, addr)`` (None: left zeroed)."""
 
     symbol: str
     subsystem: str
-    size: int
+    size: int | str
     init: Callable | None = None
 
 
@@ -83,6 +83,9 @@ def build(subsystems: tuple[str, ...], package: str) -> Registry:
         for symbol, (size, init) in getattr(module, "DATA", {}).items():
             if symbol in functions or symbol in data:
                 raise ServiceError(f"kernel symbol {symbol!r} claimed twice ({name})")
+            if not isinstance(size, (int, str)):
+                raise ServiceError(f"kernel data {symbol!r} ({name}): size must be bytes or a "
+                                   f"BTF type name")
             if init is not None and not inspect.isfunction(init):
                 raise ServiceError(f"kernel data {symbol!r} ({name}): initializer is not a "
                                    f"function")

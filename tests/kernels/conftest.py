@@ -22,3 +22,18 @@ def kernel_package():
         from kernels.fetch import fetch
 
         return fetch(progress=False)
+
+
+@pytest.fixture(scope="session")
+def btf(kernel_package):
+    from kernels.btf import Btf
+
+    return Btf.vmlinux(kernel_package)
+
+
+@pytest.fixture(params=["native", "translate"])
+def km(request, btf):
+    """tests/kernels/programs/services.c in each machine, bound to the emulated kernel."""
+    from services_machine import kernel_machine
+
+    return kernel_machine(request.param, btf)

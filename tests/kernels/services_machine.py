@@ -34,7 +34,7 @@ class KernelMachine:
 
 def kernel_machine(mode: str, btf, source: str = "services.c") -> KernelMachine:
     obj = compile_c([PROGRAMS / source], "aarch64", "-O2", relocatable=True)
-    symbols = KernelSymbols()
+    symbols = KernelSymbols(btf=btf)
     image = load_elf(obj, symbols.resolve, base=symbols.layout.module_base)
     for name in (*REGISTRY.functions, *REGISTRY.data):  # also those the program never calls
         symbols.resolve(name)

@@ -6,23 +6,12 @@ import struct
 
 import pytest
 
-from kernels.btf import Btf, prototype
+from kernels.btf import prototype
 from kernels.errors import BtfError, KernelServiceError, ServiceNotEmulated
 from kernels.services import REGISTRY
 from kernels.services.kernel import POISON_FREE, ZERO_SIZE_PTR
-from services_machine import kernel_machine
 
 MASK = (1 << 64) - 1
-
-
-@pytest.fixture(scope="module")
-def btf(kernel_package):
-    return Btf.vmlinux(kernel_package)
-
-
-@pytest.fixture(params=["native", "translate"])
-def km(request, btf):
-    return kernel_machine(request.param, btf)
 
 
 def neg(value: int) -> int:

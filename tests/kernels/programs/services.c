@@ -21,6 +21,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, __builtin_va_list ap);
 int _printk(const char *fmt, ...);
 int kstrtoint(const char *s, unsigned int base, int *res);
 void not_emulated_anywhere(int x);
+extern volatile unsigned long jiffies;
+void __const_udelay(unsigned long xloops);
+
+#define udelay(n) __const_udelay((n) * 0x10C7ul) /* include/asm-generic/delay.h */
+#define time_before(a, b) ((long)((a) - (b)) < 0)
 
 /* kzalloc(size, GFP_KERNEL) as include/linux/slab.h inlines it for a constant size */
 void *alloc_object(void)
@@ -84,4 +89,16 @@ int parse(const char *s, int *out)
 void call_missing(void)
 {
     not_emulated_anywhere(1);
+}
+
+/* busy-wait n jiffies in 1 ms steps, reading jiffies as drivers do */
+int wait_jiffies(unsigned long n)
+{
+    unsigned long end = jiffies + n;
+    int loops = 0;
+    while (time_before(jiffies, end)) {
+        udelay(1000);
+        loops++;
+    }
+    return loops;
 }

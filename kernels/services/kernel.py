@@ -88,6 +88,7 @@ class Kernel:
         self.locate = locate or (lambda pc: f"0x{pc:x}")
         self.jiffies_addr: int | None = None  # where the module sees `jiffies`, once bound
         self.task: int | None = None
+        self.drivers: list = []  # kernels.driver_model.RegisteredDriver, in registration order
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:
@@ -98,6 +99,24 @@ class Kernel:
 
     def u64(self, addr: int) -> int:
         return struct.unpack("<Q", self.read(addr, 8))[0]
+
+    def get(self, addr: int, type_name: str, path: str) -> int:
+        """The integer or pointer member ``path`` of the ``type_name`` object at ``addr``."""
+        field = self._field(type_name, path)
+        return int.from_bytes(self.read(addr + field.offset, field.size), "little")
+
+    def put(self, addr: int, type_name: str, path: str, value: int) -> None:
+        field = self._field(type_name, path)
+        self.write(addr + field.offset, (value & ((1 << (8 * field.size)) - 1)).to_bytes(
+            field.size, "little"))
+
+    def _field(self, type_name: str, path: str):
+        if self.btf is None:
+            raise KernelServiceError(f"{type_name}.{path} needs the kernel's BTF")
+        field = self.btf.field(type_name, path)
+        if field.size not in (1, 2, 4, 8):
+            raise KernelServiceError(f"{type_name}.{path} is {field.size} bytes, not a scalar")
+        return field
 
     def cstring(self, addr: int, limit: int = 4096) -> bytes:
         """The NUL-terminated string at ``addr`` (at most ``limit`` bytes, without the NUL)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import struct
 import time
 
@@ -27,6 +28,17 @@ FOLDED = (*COUNTERS, A.UC_ARM_REG_PC, A.UC_ARM_REG_R3)
 ZEROED = tuple((reg, 0) for reg in COUNTERS)
 
 
+class _Lookahead:
+    """Guest words for flag-liveness look-ahead, with the answers it has already found."""
+
+    def __init__(self, words_at) -> None:
+        self.words_at = words_at
+        self.memo: dict[tuple[int, int], bool] = {}
+
+    def __call__(self, pc: int) -> list[int]:
+        return self.words_at(pc)
+
+
 class TranslatedMachine(Machine):
     mode = "translate"
     abi = AARCH64
@@ -41,6 +53,7 @@ class TranslatedMachine(Machine):
         self.chain = chain
         self.watchdog = None
         self._peeked: dict[int, list[int]] = {}
+        self._peek = _Lookahead(self._lookahead)
         super().__init__(image, core, **kwargs)
         self.runtime = build_runtime(core)
         self.uc.mem_write(layout.RUNTIME, self.runtime.code)
@@ -98,25 +111,26 @@ class TranslatedMachine(Machine):
 
     # --- the dispatcher ---------------------------------------------------------------------
 
-    def _code_words(self, pc: int) -> list[int]:
-        """Instruction words from ``pc`` up to a block's worth, the end of mapped memory, or the
-        next hooked/intercepted address (which must start a block of its own)."""
-        want = 4 * MAX_BLOCK_INSNS
+    def _code_words(self, pc: int, count: int = MAX_BLOCK_INSNS) -> list[int]:
+        """Instruction words from ``pc``: ``count`` of them at most, up to the end of mapped
+        memory or the next hooked/intercepted address (which must start a block of its own)."""
+        want = 4 * count
         end = min(pc + want, next((s + n for s, n in self.regions if s <= pc < s + n), pc))
         if end <= pc:
             return []
         data = bytes(self.uc.mem_read(pc, end - pc))
         words = list(struct.unpack(f"<{len(data) // 4}I", data))
-        for k in range(1, len(words)):
-            if pc + 4 * k in self.hooks or pc + 4 * k in self.intercepts:
-                return words[:k]
+        if self.hooks or self.intercepts:
+            for k in range(1, len(words)):
+                if pc + 4 * k in self.hooks or pc + 4 * k in self.intercepts:
+                    return words[:k]
         return words
 
     def _lookahead(self, pc: int) -> list[int]:
         """Instruction words at ``pc`` for flag-liveness look-ahead (memoized per address)."""
         words = self._peeked.get(pc)
         if words is None:
-            words = self._peeked[pc] = self._code_words(pc)[:LOOKAHEAD_INSNS]
+            words = self._peeked[pc] = self._code_words(pc, LOOKAHEAD_INSNS)
         return words
 
     def _translate(self, pc: int) -> TranslatedBlock:
@@ -124,8 +138,12 @@ class TranslatedMachine(Machine):
         fetched = fetch_block(self._code_words(pc), pc)
         if not fetched:
             raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} (unmapped)")
-        block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs,
-                                                  self._lookahead))
+        gc.disable()  # translation allocates many short-lived objects: no cycle collection
+        try:
+            block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs,
+                                                      self._peek))
+        finally:
+            gc.enable()
         self.stats.blocks_translated += 1
         self.stats.guest_insns_translated += block.guest_insns
         self.stats.translate_seconds += time.perf_counter() - started

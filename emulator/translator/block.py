@@ -25,7 +25,7 @@ from isa.thumb2.disasm import instruction_offsets
 from isa.timing.cores import CoreModel
 
 MAX_BLOCK_INSNS = 48
-LOOKAHEAD_INSNS = 32  # how far past a block's exits flag liveness is traced
+LOOKAHEAD_INSNS = 12  # how far past a block's exits flag liveness is traced
 TERMINATORS = frozenset({"branch", "bcond", "cbz", "tbz", "branch_reg", "exception"})
 ACCOUNTING_INSNS = 3
 
@@ -90,9 +90,20 @@ def fetch_block(words: list[int], pc: int) -> list[tuple[int, int, A64Insn | Non
     return out
 
 
-def flags_may_be_read(words_at: Callable[[int], list[int]], pc: int, depth: int = 2) -> bool:
+def flags_may_be_read(words_at: Callable[[int], list[int]], pc: int, depth: int = 1) -> bool:
     """Whether code from ``pc`` may read NZCV before setting it (True when unsure).  Follows
-    direct branches ``depth`` levels deep, both ways of conditional ones."""
+    direct branches ``depth`` levels deep, both ways of conditional ones.  ``words_at`` may
+    carry a ``memo`` dict attribute to remember answers."""
+    memo = getattr(words_at, "memo", None)
+    if memo is not None and (pc, depth) in memo:
+        return memo[pc, depth]
+    answer = _flags_may_be_read(words_at, pc, depth)
+    if memo is not None:
+        memo[pc, depth] = answer
+    return answer
+
+
+def _flags_may_be_read(words_at, pc: int, depth: int) -> bool:
     for k, word in enumerate(words_at(pc)[:LOOKAHEAD_INSNS]):
         addr = pc + 4 * k
         insn = decode(word, addr)

@@ -76,9 +76,7 @@ class HostCode:
 
     def far_branch(self, target: int = 0, counted: bool = True) -> int:
         """A ``b.w`` to a host address outside the block (0: to be chained later)."""
-        name = self.new_label()
-        self.label(name)
-        index = self.op("b.w", name, counted)
+        index = self.op("b.w", ".", counted)  # branch-to-self, re-encoded once placed
         self.far.append(FarBranch(index, target))
         return index
 

@@ -17,7 +17,7 @@ def _engine() -> keystone.Ks:
 def assemble(text: str, addr: int) -> bytes:
     """Machine code for the Thumb-2 ``text`` placed at ``addr`` (labels and absolute targets)."""
     try:
-        encoding, _ = _engine().asm(text, addr)
+        encoding, _ = _engine().asm(text, addr, as_bytes=True)
     except keystone.KsError as exc:
         raise AssembleError(f"host assembly rejected ({exc}): {_culprit(text)}") from None
     return bytes(encoding or b"")

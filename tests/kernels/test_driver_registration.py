@@ -3,9 +3,7 @@ registers (read through BTF) and its unregistration."""
 
 import pytest
 
-from emulator.api import load
-from kernels.linker import link
-from kernels.services.kernel import Kernel
+from kernels.session import start
 from kernels.suite import TARGETS
 
 # from the drivers' sources (ID tables and driver names)
@@ -24,10 +22,8 @@ KNOWN = {
 @pytest.mark.parametrize("mode", ["native", "translate"])
 @pytest.mark.parametrize("name", TARGETS)
 def test_init_registers_and_cleanup_unregisters(kernel_package, btf, name, mode):
-    linked = link(kernel_package, name)
-    machine = load(linked.image(), mode)
-    kernel = Kernel(machine, btf=btf, locate=linked.locate, symbolize=linked.symbolize)
-    linked.symbols.install(machine, kernel)
+    session = start(kernel_package, name, mode, btf)
+    linked, machine, kernel = session.linked, session.machine, session.kernel
     assert machine.call("init_module") == 0
     [driver] = kernel.drivers
     main = linked.main

@@ -5,12 +5,10 @@ import random
 
 import pytest
 
-from emulator.api import load
-from kernels.btf import Btf
 from kernels.errors import ServiceNotEmulated
 from kernels.linker import dependency_order, link
 from kernels.modules import module_paths
-from kernels.services.kernel import Kernel
+from kernels.session import STACK_CANARY, start
 
 # CAN FD data length codes 9..15 (ISO 11898-1:2015, table 5): 12, 16, 20, 24, 32, 48, 64 bytes
 CANFD_DLC_LENGTHS = list(range(9)) + [12, 16, 20, 24, 32, 48, 64]
@@ -24,18 +22,6 @@ def crc8_maxim(data: bytes) -> int:
         for _ in range(8):
             crc = (crc >> 1) ^ 0x8C if crc & 1 else crc >> 1
     return crc
-
-
-@pytest.fixture(scope="module")
-def btf(kernel_package):
-    return Btf.vmlinux(kernel_package)
-
-
-def running(linked, mode, btf):
-    machine = load(linked.image(), mode)
-    kernel = Kernel(machine, btf=btf, locate=linked.locate, symbolize=linked.symbolize)
-    linked.symbols.install(machine, kernel)
-    return machine
 
 
 def test_dependency_order(kernel_package):
@@ -63,7 +49,7 @@ def test_imports_bind_to_the_exporting_module(kernel_package):
 
 @pytest.mark.parametrize("mode", ["native", "translate"])
 def test_wire_crc8_runs_against_the_reference(kernel_package, btf, mode):
-    machine = running(link(kernel_package, "w1-gpio"), mode, btf)
+    machine = start(kernel_package, "w1-gpio", mode, btf).machine
     rng = random.Random(1)
     buf = machine.alloc(64)
     for size in (1, 7, 8, 33, 64):
@@ -74,7 +60,7 @@ def test_wire_crc8_runs_against_the_reference(kernel_package, btf, mode):
 
 @pytest.mark.parametrize("mode", ["native", "translate"])
 def test_can_dev_dlc_tables(kernel_package, btf, mode):
-    machine = running(link(kernel_package, "m_can_platform"), mode, btf)
+    machine = start(kernel_package, "m_can_platform", mode, btf).machine
     assert [machine.call("can_dev:can_fd_dlc2len", d) for d in range(16)] == CANFD_DLC_LENGTHS
     for length in range(65):
         dlc = machine.call("can_dev:can_fd_len2dlc", length)
@@ -84,9 +70,13 @@ def test_can_dev_dlc_tables(kernel_package, btf, mode):
 
 @pytest.mark.parametrize("mode", ["native", "translate"])
 def test_unemulated_service_names_module_and_offset(kernel_package, btf, mode):
-    linked = link(kernel_package, "m_can_platform")
-    machine = running(linked, mode, btf)
+    """m_can_class_allocate_dev reads the stack canary through SP_EL0 (current), then calls a
+    kernel function that has no emulation yet: the run stops naming it and the call site."""
+    session = start(kernel_package, "m_can_platform", mode, btf)
+    dev = session.machine.alloc(btf.sizeof("struct device"))
     with pytest.raises(ServiceNotEmulated,
-                       match=r"kernel service not emulated: __platform_driver_register called "
-                             r"from m_can_platform\+0x[0-9a-f]+ \(init_module\+0x[0-9a-f]+\)"):
-        machine.call("init_module")
+                       match=r"kernel service not emulated: __dev_fwnode called from "
+                             r"m_can\+0x[0-9a-f]+ \(m_can_class_allocate_dev\+0x[0-9a-f]+\)"):
+        session.call("m_can:m_can_class_allocate_dev", dev, 64)
+    task = session.kernel.current()
+    assert session.kernel.get(task, "task_struct", "stack_canary") == STACK_CANARY

@@ -4,9 +4,9 @@ relocatable AArch64 objects (.o/.ko), placed in the guest's 32-bit window."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.constants import SH_FLAGS
@@ -100,8 +100,9 @@ def _check_placement(path: Path, start: int, size: int) -> None:
         raise LoaderError(f"{path}: segment at 0x{start:x} (+0x{size:x}) lies outside the "
                           f"guest's 32-bit window")
     if layout.overlaps_host(start, size):
+        end = layout.HOST_BASE + layout.HOST_SIZE
         raise LoaderError(f"{path}: segment at 0x{start:x} overlaps the M core's reserved host "
-                          f"region 0x{layout.HOST_BASE:x}-0x{layout.HOST_BASE + layout.HOST_SIZE:x}")
+                          f"region 0x{layout.HOST_BASE:x}-0x{end:x}")
 
 
 def _load_executable(path: Path, elf: ELFFile, data: bytes, machine: str) -> GuestImage:

@@ -132,7 +132,7 @@ def _from_binary(path: Path, data: bytes) -> Trace:
         if len(body) % RECORD.size:
             raise ValueError(f"{len(body) % RECORD.size} stray bytes at the end")
         events = []
-        for k, fields in enumerate(RECORD.iter_unpack(body)):
+        for fields in RECORD.iter_unpack(body):
             kind, width, write, _, name, ctx, pc, cycle, addr, value = fields
             module, phase, core = (strings[i] for i in contexts[ctx])
             events.append(Event(KINDS[kind], cycle, pc, addr, width, value, bool(write),
@@ -184,9 +184,9 @@ def first_divergence(a: list[Event], b: list[Event]) -> str | None:
         if x.key() != y.key():
             return f"event {k}: {x.line()}  !=  {y.line()}"
     if len(a) != len(b):
-        longer = a if len(a) > len(b) else b
-        side = "first" if longer is a else "second"
-        return f"event {min(len(a), len(b))}: only the {side} trace has {longer[len(b) if longer is a else len(a)].line()}"
+        shared = min(len(a), len(b))
+        side, extra = ("first", a[shared]) if len(a) > len(b) else ("second", b[shared])
+        return f"event {shared}: only the {side} trace has {extra.line()}"
     return None
 
 

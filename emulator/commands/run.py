@@ -7,8 +7,8 @@ import json
 import sys
 
 from emulator.api import MODES, load
-from emulator.errors import GuestError
 from emulator.commands.trace import parse_region
+from emulator.errors import GuestError
 from emulator.memtrace import FORMATS, MemoryTraceWriter
 from emulator.mmio import RegisterDevice
 from emulator.trace import Trace

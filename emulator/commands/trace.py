@@ -10,8 +10,7 @@ from pathlib import Path
 
 from emulator.api import MODES, load
 from emulator.errors import GuestError
-from emulator.trace import (ReplayDevice, Trace, TraceError, export, first_divergence,
-                            import_rwmmio)
+from emulator.trace import ReplayDevice, Trace, TraceError, export, first_divergence, import_rwmmio
 from emulator.trace import load as load_trace
 
 

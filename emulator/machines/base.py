@@ -5,11 +5,17 @@ from __future__ import annotations
 import io
 import struct
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
-from unicorn import (UC_HOOK_MEM_INVALID, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE, UC_MEM_WRITE,
-                     UC_PROT_ALL, UcError)
+from unicorn import (
+    UC_HOOK_MEM_INVALID,
+    UC_HOOK_MEM_READ,
+    UC_HOOK_MEM_WRITE,
+    UC_MEM_WRITE,
+    UC_PROT_ALL,
+    UcError,
+)
 
 from emulator import layout
 from emulator.errors import GuestError, GuestFault
@@ -224,7 +230,7 @@ class Machine:
         self.run_until(addr, layout.RETURN_MAGIC)
         return self.reg(0)
 
-    def hook(self, addr: int, fn: Callable[["Machine"], None]) -> None:
+    def hook(self, addr: int, fn: Callable[[Machine], None]) -> None:
         """Call ``fn(machine)`` whenever the guest is about to execute ``addr``."""
         self.hooks[addr] = fn
 
@@ -253,7 +259,7 @@ class Machine:
     def cycle_now(self) -> int:
         return self.stats.cycles
 
-    def intercept(self, addr: int, fn: Callable[["Machine"], None]) -> None:
+    def intercept(self, addr: int, fn: Callable[[Machine], None]) -> None:
         """Run ``fn(machine)`` instead of the guest function at ``addr``: arguments are in
         x0..x7, ``fn`` sets x0 if it returns a value, and the guest continues at x30.  The
         address is mapped if needed and holds a ``ret``, so both machines see real code there."""

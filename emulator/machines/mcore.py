@@ -3,8 +3,15 @@ cycle table, so the core model can be checked against vendor figures (e.g. CoreM
 
 from __future__ import annotations
 
-from unicorn import (UC_ARCH_ARM, UC_HOOK_BLOCK, UC_HOOK_INTR, UC_MODE_MCLASS, UC_MODE_THUMB,
-                     Uc, UcError)
+from unicorn import (
+    UC_ARCH_ARM,
+    UC_HOOK_BLOCK,
+    UC_HOOK_INTR,
+    UC_MODE_MCLASS,
+    UC_MODE_THUMB,
+    Uc,
+    UcError,
+)
 from unicorn import arm_const as A
 
 from emulator.errors import BudgetExhausted, GuestError

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import (UC_ARCH_ARM64, UC_HOOK_BLOCK, UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR,
-                     UC_MODE_ARM, Uc, UcError)
+from unicorn import (
+    UC_ARCH_ARM64,
+    UC_HOOK_BLOCK,
+    UC_HOOK_CODE,
+    UC_HOOK_INSN,
+    UC_HOOK_INTR,
+    UC_MODE_ARM,
+    Uc,
+    UcError,
+)
 from unicorn import arm64_const as A
 
 from emulator.errors import BudgetExhausted, GuestError, UnsupportedInstruction

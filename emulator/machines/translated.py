@@ -12,14 +12,19 @@ from unicorn import arm_const as A
 from emulator import layout, state
 from emulator.codecache import CodeCache
 from emulator.errors import BudgetExhausted, GuestError, GuestFault, UnsupportedInstruction
+from emulator.helpers import CNTFRQ_HZ, perform_helper
 from emulator.machines.base import Machine
 from emulator.machines.watchdog import Watchdog
 from emulator.runtime import build_runtime
 from emulator.syscalls import AARCH64
-from emulator.translator.block import (LOOKAHEAD_INSNS, MAX_BLOCK_INSNS, TranslatedBlock,
-                                       fetch_block, translate_block)
+from emulator.translator.block import (
+    LOOKAHEAD_INSNS,
+    MAX_BLOCK_INSNS,
+    TranslatedBlock,
+    fetch_block,
+    translate_block,
+)
 from emulator.translator.exits import ExitKind
-from emulator.helpers import CNTFRQ_HZ, perform_helper
 from isa.a64.decode import SYSREGS
 from isa.a64.disasm import disasm_one
 

@@ -10,8 +10,8 @@ neither the cycles nor the host-instruction count include them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from emulator.translator import TRANSLATORS
 from emulator.translator.context import BlockContext, RuntimeAddrs

@@ -79,7 +79,7 @@ class BlockContext:
         self.need_flags()
 
     def chain_to(self, guest_pc: int) -> None:
-        """A chainable ``b.w`` to ``guest_pc`` (initially to a stub that exits to the dispatcher)."""
+        """A chainable ``b.w`` to ``guest_pc`` (at first to a stub that exits to the dispatcher)."""
         stub = self.code.new_label()
         index = self.code.op("b.w", stub)
         exit_ = Exit(ExitKind.CHAIN, guest_pc, patch_index=index)

@@ -7,26 +7,21 @@ which the M core allows unaligned.
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from emulator.translator.memaccess import (address, aligned_base, load, store, value_regs,
-                                          writeback_window)
+from emulator.translator.memaccess import (
+    address,
+    aligned_base,
+    immediate_indexed,
+    load,
+    store,
+    value_regs,
+)
 from isa.a64.insn import ZR, A64Insn
 
 KINDS = ("ldstpair",)
 
 
 def translate(ctx: BlockContext, i: A64Insn) -> None:
-    rc = ctx.rc
-    if not i.writeback:
-        _pair(ctx, i, rc.lo(i.rn), i.imm)
-        return
-    if i.op == "stp":  # read the values before the base changes
-        for rt in (i.rd, i.rt2):
-            value_regs(ctx, rt, i.size)
-    if i.postindex:
-        _pair(ctx, i, rc.lo(i.rn), 0)
-        writeback_window(ctx, i.rn, i.imm)
-    else:
-        _pair(ctx, i, writeback_window(ctx, i.rn, i.imm), 0)
+    immediate_indexed(ctx, i, _pair, (i.rd, i.rt2) if i.op == "stp" else ())
 
 
 def _pair(ctx: BlockContext, i: A64Insn, base: str, offset: int) -> None:

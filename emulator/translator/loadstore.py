@@ -4,8 +4,14 @@
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from emulator.translator.memaccess import (LOAD_OPS, STORE_OPS, aligned_base, load, store,
-                                          value_regs, writeback_window)
+from emulator.translator.memaccess import (
+    LOAD_OPS,
+    STORE_OPS,
+    aligned_base,
+    immediate_indexed,
+    load,
+    store,
+)
 from isa.a64.insn import A64Insn
 
 KINDS = ("ldst_imm", "ldst_reg", "ldst_lit")
@@ -30,16 +36,7 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         op("add.w", f"{t}, {base}, {index}" + (f", lsl #{i.amount}" if i.amount else ""))
         _access(ctx, i, t, 0)
         return
-    if not i.writeback:
-        _access(ctx, i, rc.lo(i.rn), i.imm)
-        return
-    if i.op == "st":  # read the value before the base changes
-        value_regs(ctx, i.rd, i.size)
-    if i.postindex:
-        _access(ctx, i, rc.lo(i.rn), 0)
-        writeback_window(ctx, i.rn, i.imm)
-    else:
-        _access(ctx, i, writeback_window(ctx, i.rn, i.imm), 0)
+    immediate_indexed(ctx, i, _access, (i.rd,) if i.op == "st" else ())
 
 
 def _access(ctx: BlockContext, i: A64Insn, base: str, offset: int) -> None:

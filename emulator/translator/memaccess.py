@@ -100,6 +100,22 @@ def store(ctx: BlockContext, rt: int, size: int, base: str, offset: int,
         op(_form(STORE_OPS[size], offset), f"{value[0]}, {_at(base, offset)}")
 
 
+def immediate_indexed(ctx: BlockContext, i, access, stored: tuple[int, ...]) -> None:
+    """Base-plus-immediate addressing with or without pre/post-index writeback: calls
+    ``access(ctx, i, base_register, offset)``; ``stored`` are the registers a store writes
+    (read before the base changes)."""
+    if not i.writeback:
+        access(ctx, i, ctx.rc.lo(i.rn), i.imm)
+        return
+    for rt in stored:
+        value_regs(ctx, rt, i.size)
+    if i.postindex:
+        access(ctx, i, ctx.rc.lo(i.rn), 0)
+        writeback_window(ctx, i.rn, i.imm)
+    else:
+        access(ctx, i, writeback_window(ctx, i.rn, i.imm), 0)
+
+
 def aligned_base(rn: int) -> bool:
     """Whether the base register is known word-aligned (SP: the ABI keeps it 16-byte aligned),
     so LDRD/STRD may be used on it."""

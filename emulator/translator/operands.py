@@ -6,7 +6,7 @@ All helpers leave the host flags alone unless their name says otherwise.
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from isa.a64.insn import ASR, LSL, LSR, ROR, SXTB, SXTH, SXTW, UXTB, UXTH, UXTW
+from isa.a64.insn import ASR, LSL, LSR, SXTB, SXTH, SXTW, UXTB, UXTH, UXTW
 from isa.thumb2.encode import is_modified_immediate
 
 SHIFT_NAMES = ("lsl", "lsr", "asr", "ror")

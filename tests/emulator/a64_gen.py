@@ -2,7 +2,8 @@
 
 Each instruction class has templates; :func:`instruction` fills one with random registers and
 operands.  x20 always points into the data buffer, 16-byte aligned (x21 is a small index), so every
-memory access lands inside it and atomics stay naturally aligned; generated instructions never write x20/x21/x30/sp unless the template says so.
+memory access lands inside it and atomics stay naturally aligned; generated instructions never
+write x20/x21/x30/sp unless the template says so.
 """
 
 from __future__ import annotations

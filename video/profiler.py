@@ -36,11 +36,23 @@ from video.errors import StoreError
 from video.operators import OPERATOR_SPECS, f1_score, hold, make_operator, parse_operators
 from video.paths import cache_dir
 
-PROFILE_SECONDS = 8.0  # total length of the profiling clip, in whole segment windows
-PROFILE_VERSION = 4  # bump when the measurement method changes (invalidates cached profiles)
+PROFILE_SECONDS = 8.0  # least length of the profiling clip, in whole segment windows
+PROFILE_SHARE = 0.4  # ... or this share of the video's windows, up to PROFILE_MAX_WINDOWS
+PROFILE_MAX_WINDOWS = 30
+PROFILE_VERSION = 5  # bump when the measurement method changes (invalidates cached profiles)
 # Lossy consumption fidelities are rendered with the golden format's coding at their quality, so
 # the full-fidelity candidate is exactly the golden format (the accuracy reference).
 QUALITY_PROBE = GOLDEN.coding
+
+
+# The clip is a sample of the video: a choice must meet its target with this share of the error
+# budget (1 - target) to spare on the clip (0.5: a 0.9 target needs F1 0.95 on the clip).
+HEADROOM = 0.5
+
+
+def clip_target(target: float) -> float:
+    """The F1 a choice must reach on the profiling clip to be trusted with ``target``."""
+    return target + HEADROOM * (1 - target)
 
 
 @dataclass(frozen=True)
@@ -182,7 +194,9 @@ class Profiler:
             device, grid = profile.device, profile.grid
             windows = profile.video["windows"]
         else:
-            count = max(1, round(seconds * self.info.fps / self.step))
+            total = -(-self.info.frames // self.step)
+            count = max(1, round(seconds * self.info.fps / self.step),
+                        min(PROFILE_MAX_WINDOWS, round(PROFILE_SHARE * total)))
             windows = choose_windows(path, self.step, count)
         self.excerpts = _read_windows(path, self.step, windows)
         self.frames = [f for excerpt in self.excerpts for f in excerpt]

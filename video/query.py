@@ -32,7 +32,7 @@ from video.formats import (
     derive_frame,
 )
 from video.operators import OPERATOR_SPECS, f1_score, make_operator, parse_operators
-from video.profiler import ConsumptionPoint, Profile
+from video.profiler import ConsumptionPoint, Profile, clip_target
 from video.store import StreamInfo, VideoStore
 
 
@@ -97,6 +97,8 @@ class QueryResult:
             "wall_seconds": self.wall_seconds, "io_seconds": self.io_seconds,
             "decode_seconds": self.decode_seconds, "operator_seconds": self.operator_seconds,
             "speed_x_realtime": self.speed_x_realtime, "f1": self.f1,
+            "reference_frames": None if self.reference_matches is None
+            else int(self.reference_matches.sum()),
         }
 
 
@@ -151,7 +153,7 @@ def _options(profile: Profile, formats: list[StorageFormat] | None, op: str) -> 
 def plan_cascade(profile: Profile, formats: list[StorageFormat] | None, ops: list[str],
                  target: float) -> list[Stage]:
     """The fastest combination of (consumption fidelity, stored format) per stage whose cascade
-    F1 on the profiling clip meets ``target``.
+    F1 on the profiling clip meets ``target`` with headroom (:func:`clip_target`).
 
     The profile keeps every candidate's per-frame results on the clip, so a combination's
     cascade F1 (the AND of its stages against the AND of the golden-format references) and its
@@ -175,6 +177,7 @@ def plan_cascade(profile: Profile, formats: list[StorageFormat] | None, ops: lis
     while prod(len(c) for c in choices) > MAX_PLANS:  # thin the longest list, keep its ends
         longest = max(choices, key=len)
         longest[:] = longest[::2] + ([longest[-1]] if len(longest) % 2 == 0 else [])
+    needed = clip_target(target)
     reference = np.logical_and.reduce([
         next(p for p in profile.consumption[op] if p.fidelity == FULL_FIDELITY).frames(n)
         for op in ops])
@@ -192,7 +195,7 @@ def plan_cascade(profile: Profile, formats: list[StorageFormat] | None, ops: lis
             passed &= results[i][j]
         if best is not None and cost >= best[0]:
             continue
-        if f1_score(passed, reference) >= target:
+        if f1_score(passed, reference) >= needed:
             best = (cost, combo)
     if best is None:
         raise InfeasibleTargetError(

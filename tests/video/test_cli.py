@@ -63,3 +63,15 @@ def test_bad_input_is_one_line_and_nonzero(capsys, clip, tmp_path, argv, message
 def test_fetch_lists_cached_videos(capsys, sample_clip):
     code, out, _ = _run(capsys, "fetch", "--json")
     assert code == 0 and str(sample_clip) in json.loads(out)["videos"]
+
+
+def test_profile_reports_operators_and_storage_formats(capsys, clip):
+    code, out, _ = _run(capsys, "profile", clip, "--ops", "diff,color", "--quick",
+                        "--accuracy", "0.9", "--json")
+    data = json.loads(out)
+    assert code == 0 and set(data["consumption"]) == {"diff", "color"}
+    assert "s1-k1-c1-q18-rgb_h264-g48-veryfast" in data["storage"]
+    for point in data["storage"].values():
+        assert point["bytes_per_second"] > 0 and point["retrieval_speed"] > 0
+    code, out, _ = _run(capsys, "profile", clip, "--ops", "diff", "--quick")
+    assert code == 0 and "fastest fidelity per accuracy" in out

@@ -191,6 +191,9 @@ class Machine:
 
     def run(self) -> RunResult:
         """Run the program from its entry point to exit."""
+        if self.image.relocatable:
+            raise GuestError(f"{self.image.path} is a relocatable object with no entry point: "
+                             f"load it and call its functions (emulator.api)")
         sp = self._initial_stack()
         self._start_process(sp)
         exit_code = self.run_until(self.image.entry, 0)

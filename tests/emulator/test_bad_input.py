@@ -83,3 +83,8 @@ def test_debug_flag_shows_traceback(tmp_path):
     path.write_text("hello\n")
     proc = hwemu("--debug", "run", path)
     assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_relocatable_object_cannot_be_run():
+    obj = compile_c([HERE / "add.c"], "aarch64", "-O2", relocatable=True)
+    assert_one_line_error(hwemu("run", obj), "relocatable object", "call its functions")

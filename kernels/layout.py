@@ -19,6 +19,8 @@ class KernelLayout:
     data_limit: int = 0x07800000
     heap_base: int = 0x08000000  # kmalloc and friends
     heap_limit: int = 0x10000000
+    ioremap_base: int = 0xA0000000  # virtual addresses ioremap hands out for MMIO regions
+    ioremap_limit: int = 0xB0000000
 
     def trap(self, index: int) -> int:
         addr = self.trap_base + 4 * index

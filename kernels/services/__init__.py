@@ -5,7 +5,7 @@ initializer)).  The registry below is built and checked when this package is imp
 
 from kernels.services.registry import DataSymbol, Registry, Service, build
 
-SUBSYSTEMS = ("memory", "strings", "printk", "time", "locks", "arch", "drivers")
+SUBSYSTEMS = ("memory", "strings", "printk", "time", "locks", "arch", "drivers", "of", "platform")
 
 REGISTRY: Registry = build(SUBSYSTEMS, __name__)
 

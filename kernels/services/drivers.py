@@ -49,6 +49,10 @@ def amba_driver_unregister(kernel: Kernel, drv: int) -> None:
     _unregister(kernel, drv, "amba")
 
 
+def init_amba_bus(kernel: Kernel, addr: int) -> None:
+    kernel.put(addr, "bus_type", "name", kernel.heap_string("amba"))
+
+
 FUNCTIONS = {
     "__platform_driver_register": __platform_driver_register,
     "platform_driver_unregister": platform_driver_unregister,
@@ -57,3 +61,4 @@ FUNCTIONS = {
     "amba_driver_register": amba_driver_register,
     "amba_driver_unregister": amba_driver_unregister,
 }
+DATA = {"amba_bustype": ("struct bus_type", init_amba_bus)}

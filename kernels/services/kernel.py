@@ -35,6 +35,16 @@ class Devres:
     release: Callable[[], None]
 
 
+@dataclass(frozen=True)
+class IoMapping:
+    """An ioremap: physical MMIO range [phys, phys+size) seen by the driver at ``virt``."""
+
+    phys: int
+    size: int
+    virt: int
+    requested: bool  # the region was claimed (request_mem_region), not only mapped
+
+
 class GuestHeap:
     """A bump allocator over the layout's heap region; freed blocks are poisoned, never reused
     (deterministic addresses in both machines, use-after-free shows as 0x6b bytes)."""
@@ -89,6 +99,8 @@ class Kernel:
         self.jiffies_addr: int | None = None  # where the module sees `jiffies`, once bound
         self.task: int | None = None
         self.drivers: list = []  # kernels.driver_model.RegisteredDriver, in registration order
+        self.layout = layout
+        self.iomaps: list[IoMapping] = []  # MMIO regions mapped by ioremap, in order
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:
@@ -99,6 +111,13 @@ class Kernel:
 
     def u64(self, addr: int) -> int:
         return struct.unpack("<Q", self.read(addr, 8))[0]
+
+    def heap_string(self, text: str) -> int:
+        """A NUL-terminated copy of ``text`` on the kernel heap."""
+        data = text.encode() + b"\0"
+        addr = self.heap.alloc(len(data), align=8)
+        self.write(addr, data)
+        return addr
 
     def get(self, addr: int, type_name: str, path: str) -> int:
         """The integer or pointer member ``path`` of the ``type_name`` object at ``addr``."""
@@ -173,6 +192,20 @@ class Kernel:
 
     def error(self, message: str) -> KernelServiceError:
         return KernelServiceError(f"{message} (called from {self.caller()})")
+
+    # -- MMIO ----------------------------------------------------------------------------------
+    def ioremap(self, phys: int, size: int, requested: bool = False) -> int:
+        """Map a physical MMIO range at a fresh virtual address (same page offset)."""
+        start = max((m.virt + m.size for m in self.iomaps), default=self.layout.ioremap_base)
+        virt = ((start + 0xFFF) & ~0xFFF) + (phys & 0xFFF)
+        if virt + size > self.layout.ioremap_limit:
+            raise KernelServiceError(f"ioremap window exhausted mapping 0x{phys:x}+0x{size:x}")
+        self.machine.map(virt, size)
+        self.iomaps.append(IoMapping(phys, size, virt, requested))
+        return virt
+
+    def iounmap(self, virt: int) -> None:
+        self.iomaps = [m for m in self.iomaps if m.virt != virt]
 
     # -- device-managed resources ----------------------------------------------------------
     def devres_add(self, dev: int, kind: str, key: int, release: Callable[[], None]) -> None:

@@ -48,7 +48,7 @@ def dev_prefix(kernel: Kernel, dev: int) -> str:
         return "(NULL device *): "
     name_ptr = _pointer(kernel, dev, "device", "init_name") or \
         _pointer(kernel, dev, "device", "kobj.name")
-    name = kernel.cstring(name_ptr).decode("latin-1") if name_ptr else ""
+    name = kernel.cstring(name_ptr).decode("latin-1") if name_ptr else "(null)"  # "%s" of NULL
     driver = _pointer(kernel, dev, "device", "driver")
     bus = _pointer(kernel, dev, "device", "bus")
     owner = (driver, "device_driver") if driver else (bus, "bus_type") if bus else (0, "")

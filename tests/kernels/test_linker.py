@@ -69,14 +69,18 @@ def test_can_dev_dlc_tables(kernel_package, btf, mode):
 
 
 @pytest.mark.parametrize("mode", ["native", "translate"])
-def test_unemulated_service_names_module_and_offset(kernel_package, btf, mode):
-    """m_can_class_allocate_dev reads the stack canary through SP_EL0 (current), then calls a
-    kernel function that has no emulation yet: the run stops naming it and the call site."""
+def test_real_module_paths_through_services(kernel_package, btf, mode):
+    """m_can_class_allocate_dev reads the stack canary through SP_EL0 (current), asks for a
+    device property through the fwnode layer, logs the driver's own message and fails as the
+    kernel would for a device without one; can_dev's allocator then reaches a kernel function
+    with no emulation yet, and the run stops naming it and the call site."""
     session = start(kernel_package, "m_can_platform", mode, btf)
     dev = session.machine.alloc(btf.sizeof("struct device"))
-    with pytest.raises(ServiceNotEmulated,
-                       match=r"kernel service not emulated: __dev_fwnode called from "
-                             r"m_can\+0x[0-9a-f]+ \(m_can_class_allocate_dev\+0x[0-9a-f]+\)"):
-        session.call("m_can:m_can_class_allocate_dev", dev, 64)
+    assert session.call("m_can:m_can_class_allocate_dev", dev, 64) == 0
+    assert [r.text for r in session.kernel.log] == [" (null): Could not get Message RAM configuration."]
     task = session.kernel.current()
     assert session.kernel.get(task, "task_struct", "stack_canary") == STACK_CANARY
+    with pytest.raises(ServiceNotEmulated,
+                       match=r"kernel service not emulated: alloc_netdev_mqs called from "
+                             r"can_dev\+0x[0-9a-f]+ \(alloc_candev_mqs\+0x[0-9a-f]+\)"):
+        session.call("can_dev:alloc_candev_mqs", 64, 1, 1, 1)

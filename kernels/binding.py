@@ -4,13 +4,15 @@ initialised by their registry entry, and other modules' exports to their address
 
 from __future__ import annotations
 
+import inspect
+import struct
 from dataclasses import dataclass, field
 
 from kernels.btf import Btf
 from kernels.errors import KernelsError, ServiceNotEmulated
 from kernels.layout import DEFAULT_LAYOUT, KernelLayout
 from kernels.services import REGISTRY, Registry, Service
-from kernels.services.convention import AAPCS64, VarArgs
+from kernels.services.convention import AAPCS64, BLR_X16, SCRATCH, GuestCall, VarArgs
 from kernels.services.kernel import Kernel
 
 MASK64 = (1 << 64) - 1
@@ -63,8 +65,12 @@ class KernelSymbols:
                 entry.init(kernel, addr)
         for name, addr in self.traps.items():
             service = self.registry.functions.get(name)
-            machine.intercept(addr, _calling(service, kernel) if service
+            machine.intercept(addr, _calling(service, kernel, self.layout.trampoline) if service
                               else _not_emulated(name, kernel))
+        trampoline = self.layout.trampoline
+        machine.map(trampoline, 8)
+        machine.write(trampoline, struct.pack("<I", BLR_X16))
+        machine.intercept(trampoline + 4, _resuming(kernel, trampoline))
 
     def name_of(self, addr: int) -> str | None:
         """The kernel symbol bound at ``addr`` (a trap or a kernel variable)."""
@@ -75,7 +81,7 @@ class KernelSymbols:
         return None
 
 
-def _calling(service: Service, kernel: Kernel):
+def _calling(service: Service, kernel: Kernel, trampoline: int):
     regs = AAPCS64.args[:service.nargs]
 
     def call(machine) -> None:
@@ -83,10 +89,40 @@ def _calling(service: Service, kernel: Kernel):
         if service.variadic:
             args.append(VarArgs(machine, service.nargs))
         result = service.handler(kernel, *args)
-        if result is not None:
+        if inspect.isgenerator(result):
+            _drive(machine, kernel, result, None, machine.reg(AAPCS64.link), trampoline)
+        elif result is not None:
             machine.set_reg(AAPCS64.ret, result & MASK64)
         kernel.tick()
     return call
+
+
+def _drive(machine, kernel: Kernel, steps, value, return_to: int, trampoline: int) -> None:
+    """Advance a generator service: either it asks for a guest call (run through the
+    trampoline's ``blr x16``, whose return lands on the resume trap) or it has finished and
+    the guest returns to the service's caller."""
+    try:
+        request = steps.send(value)
+    except StopIteration as done:
+        if done.value is not None:
+            machine.set_reg(AAPCS64.ret, done.value & MASK64)
+        machine.set_reg(AAPCS64.link, return_to)
+        return
+    if not isinstance(request, GuestCall) or len(request.args) > len(AAPCS64.args):
+        raise KernelsError(f"a kernel service yielded {request!r}, not a GuestCall")
+    kernel.continuations.append((steps, return_to))
+    for reg, arg in zip(AAPCS64.args, request.args):
+        machine.set_reg(reg, arg & MASK64)
+    machine.set_reg(SCRATCH, request.addr)
+    machine.set_reg(AAPCS64.link, trampoline)
+
+
+def _resuming(kernel: Kernel, trampoline: int):
+    def resume(machine) -> None:
+        steps, return_to = kernel.continuations.pop()
+        _drive(machine, kernel, steps, machine.reg(AAPCS64.ret), return_to, trampoline)
+        kernel.tick()
+    return resume
 
 
 def _not_emulated(name: str, kernel: Kernel):

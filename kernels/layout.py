@@ -13,6 +13,7 @@ from kernels.errors import KernelsError
 class KernelLayout:
     module_base: int = 0x01000000  # first module; later ones follow, page-aligned
     module_limit: int = 0x06000000
+    trampoline: int = 0x06FFF000  # `blr x16` then a trap: services calling guest code
     trap_base: int = 0x07000000  # one 4-byte ``ret`` stub per undefined symbol
     trap_limit: int = 0x07100000
     data_base: int = 0x07100000  # kernel variables modules reference (jiffies, ...)

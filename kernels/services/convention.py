@@ -21,6 +21,17 @@ class CallingConvention:
 # AAPCS64 (Arm IHI 0055): x0-x7 carry integer/pointer arguments, x0 the result; further
 # arguments, and variadic ones beyond x7, are in 8-byte slots from the caller's sp upwards.
 AAPCS64 = CallingConvention(args=tuple(range(8)), ret=0, sp=31, link=30, word=8)
+SCRATCH = 16  # x16 (IP0): free for veneers between a call and its callee (AAPCS64 6.1.1)
+BLR_X16 = 0xD63F0200
+
+
+@dataclass(frozen=True)
+class GuestCall:
+    """Yielded by a generator handler to call guest function ``addr`` with ``args``; the
+    generator receives the callee's x0 and the service resumes."""
+
+    addr: int
+    args: tuple[int, ...] = ()
 
 
 class VarArgs:

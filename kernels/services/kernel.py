@@ -101,6 +101,12 @@ class Kernel:
         self.drivers: list = []  # kernels.driver_model.RegisteredDriver, in registration order
         self.layout = layout
         self.iomaps: list[IoMapping] = []  # MMIO regions mapped by ioremap, in order
+        self.clocks: dict = {}  # struct clk address -> kernels.services.clk.ClockState
+        self.clock_rates: dict[str, int] = {}  # connection id -> rate (from a description)
+        self.irqs: dict = {}  # IRQ number -> kernels.services.irq.IrqAction
+        self.continuations: list = []  # generator services waiting for a guest call
+        self.registered: dict[str, list[int]] = {}  # subsystem -> registered objects
+        self.early_randomness = b""  # what the hwrng core read from the first RNG
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:
@@ -128,6 +134,18 @@ class Kernel:
         field = self._field(type_name, path)
         self.write(addr + field.offset, (value & ((1 << (8 * field.size)) - 1)).to_bytes(
             field.size, "little"))
+
+    def put_bits(self, addr: int, type_name: str, path: str, value: int) -> None:
+        """Write a bitfield member (read-modify-write of the bytes holding it)."""
+        if self.btf is None:
+            raise KernelServiceError(f"{type_name}.{path} needs the kernel's BTF")
+        field = self.btf.field(type_name, path)
+        bits = field.bitfield_size or 8 * field.size
+        first, last = field.bit_offset // 8, (field.bit_offset + bits - 1) // 8
+        word = int.from_bytes(self.read(addr + first, last - first + 1), "little")
+        shift, mask = field.bit_offset - 8 * first, (1 << bits) - 1
+        word = (word & ~(mask << shift)) | ((value & mask) << shift)
+        self.write(addr + first, word.to_bytes(last - first + 1, "little"))
 
     def _field(self, type_name: str, path: str):
         if self.btf is None:

@@ -102,3 +102,33 @@ int wait_jiffies(unsigned long n)
     }
     return loops;
 }
+
+/* an RNG's callbacks, called by the emulated hwrng core from inside hwrng_register */
+int hwrng_register(void *rng);
+int rng_init_calls;
+
+int rng_init(void *rng)
+{
+    rng_init_calls++;
+    return 0;
+}
+
+int rng_read(void *rng, void *data, size_t max, int wait)
+{
+    unsigned char *p = data;
+    for (size_t i = 0; i < max; i++)
+        p[i] = (unsigned char)(i * 7 + 1);
+    return (int)max;
+}
+
+int register_rng(void *rng)
+{
+    int r = hwrng_register(rng);
+    return r * 100 + rng_init_calls;
+}
+
+/* a devm action */
+void add_five(void *data)
+{
+    *(volatile int *)data += 5;
+}

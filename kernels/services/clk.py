@@ -1,0 +1,143 @@
+"""The common clock framework as consumers see it (drivers/clk/clk.c, clk-devres.c): clocks
+looked up by device and connection id, prepare/enable counts, rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kernels.services.kernel import Kernel
+from kernels.services.printk import LOGLEVEL, log
+
+# Rate of a clock no description names: 24 MHz, the reference oscillator of most of the
+# targets' SoCs (Amlogic GXBB, Tegra, Marvell Armada 3700 XTAL, Broadcom BCM2711 timer).
+DEFAULT_RATE_HZ = 24_000_000
+EINVAL = 22
+MASK64 = (1 << 64) - 1
+
+
+@dataclass
+class ClockState:
+    dev: int
+    con_id: str
+    rate: int
+    prepare_count: int = 0
+    enable_count: int = 0
+
+
+def _clocks(kernel: Kernel) -> dict[int, ClockState]:
+    return kernel.clocks
+
+
+def clk_get(kernel: Kernel, dev: int, con_id: int) -> int:
+    name = kernel.cstring(con_id).decode("latin-1") if con_id else ""
+    clk = kernel.heap.alloc(kernel.btf.sizeof("struct clk"))
+    kernel.put(clk, "clk", "dev", dev)
+    kernel.put(clk, "clk", "con_id", con_id)
+    kernel.put(clk, "clk", "max_rate", MASK64)
+    kernel.clocks[clk] = ClockState(dev, name, kernel.clock_rates.get(name, DEFAULT_RATE_HZ))
+    return clk
+
+
+def _state(kernel: Kernel, clk: int) -> ClockState | None:
+    if clk == 0:
+        return None  # the NULL clock of optional lookups: every operation is a no-op
+    state = kernel.clocks.get(clk)
+    if state is None:
+        raise kernel.error(f"clock operation on 0x{clk:x}, which is not a clock")
+    return state
+
+
+def clk_put(kernel: Kernel, clk: int) -> None:
+    if _state(kernel, clk) is not None:
+        del kernel.clocks[clk]
+
+
+def devm_clk_get(kernel: Kernel, dev: int, con_id: int) -> int:
+    clk = clk_get(kernel, dev, con_id)
+    kernel.devres_add(dev, "devm_clk_get", clk, lambda: clk_put(kernel, clk))
+    return clk
+
+
+def devm_clk_get_enabled(kernel: Kernel, dev: int, con_id: int) -> int:
+    clk = clk_get(kernel, dev, con_id)
+    clk_prepare(kernel, clk)
+    clk_enable(kernel, clk)
+
+    def release() -> None:
+        clk_disable(kernel, clk)
+        clk_unprepare(kernel, clk)
+        clk_put(kernel, clk)
+    kernel.devres_add(dev, "devm_clk_get", clk, release)
+    return clk
+
+
+def devm_clk_put(kernel: Kernel, dev: int, clk: int) -> None:
+    entry = kernel.devres_remove(dev, "devm_clk_get", clk)
+    if entry is None:
+        raise kernel.error(f"devm_clk_put of 0x{clk:x}, not a managed clock")
+    entry.release()
+
+
+def clk_prepare(kernel: Kernel, clk: int) -> int:
+    state = _state(kernel, clk)
+    if state is not None:
+        state.prepare_count += 1
+    return 0
+
+
+def clk_unprepare(kernel: Kernel, clk: int) -> None:
+    state = _state(kernel, clk)
+    if state is None:
+        return
+    if state.prepare_count == 0:  # the kernel WARNs "... already unprepared"
+        log(kernel, LOGLEVEL["warn"], f"clk {state.con_id or '(unnamed)'} already unprepared")
+        return
+    state.prepare_count -= 1
+
+
+def clk_enable(kernel: Kernel, clk: int) -> int:
+    state = _state(kernel, clk)
+    if state is None:
+        return 0
+    if state.prepare_count == 0:  # the kernel WARNs and refuses with -ESHUTDOWN
+        log(kernel, LOGLEVEL["warn"], f"clk {state.con_id or '(unnamed)'} enabled while "
+                                      f"unprepared")
+        return -108 & MASK64
+    state.enable_count += 1
+    return 0
+
+
+def clk_disable(kernel: Kernel, clk: int) -> None:
+    state = _state(kernel, clk)
+    if state is None:
+        return
+    if state.enable_count == 0:
+        log(kernel, LOGLEVEL["warn"], f"clk {state.con_id or '(unnamed)'} already disabled")
+        return
+    state.enable_count -= 1
+
+
+def clk_get_rate(kernel: Kernel, clk: int) -> int:
+    state = _state(kernel, clk)
+    return state.rate if state is not None else 0
+
+
+def clk_set_rate(kernel: Kernel, clk: int, rate: int) -> int:
+    state = _state(kernel, clk)
+    if state is not None:
+        state.rate = rate
+    return 0
+
+
+def clk_round_rate(kernel: Kernel, clk: int, rate: int) -> int:
+    return rate if _state(kernel, clk) is not None else 0
+
+
+FUNCTIONS = {
+    "clk_get": clk_get, "clk_put": clk_put, "devm_clk_get": devm_clk_get,
+    "devm_clk_get_optional": devm_clk_get, "devm_clk_get_enabled": devm_clk_get_enabled,
+    "devm_clk_get_optional_enabled": devm_clk_get_enabled, "devm_clk_put": devm_clk_put,
+    "clk_prepare": clk_prepare, "clk_unprepare": clk_unprepare, "clk_enable": clk_enable,
+    "clk_disable": clk_disable, "clk_get_rate": clk_get_rate, "clk_set_rate": clk_set_rate,
+    "clk_round_rate": clk_round_rate,
+}

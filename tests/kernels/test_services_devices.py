@@ -1,0 +1,139 @@
+"""Clocks, IRQs, device-managed actions, wakeup, and the watchdog and hwrng cores, through real
+machines (native and translated), including services that call back into guest code."""
+
+import struct
+
+import pytest
+
+from kernels.errors import KernelServiceError
+from kernels.objects import DeviceNode, build_node
+from kernels.services.clk import DEFAULT_RATE_HZ
+
+MASK = (1 << 64) - 1
+
+
+def neg(code: int) -> int:
+    return -code & MASK
+
+
+@pytest.fixture
+def dev(km, btf):
+    return km.machine.alloc(btf.sizeof("struct device"))
+
+
+def test_clock_counts_rates_and_release(km, dev):
+    km.kernel.clock_rates["core"] = 100_000_000
+    core = km.service("devm_clk_get", dev, km.string(b"core"))
+    other = km.service("devm_clk_get_optional", dev, 0)
+    assert km.service("clk_get_rate", core) == 100_000_000
+    assert km.service("clk_get_rate", other) == DEFAULT_RATE_HZ
+    assert km.service("clk_enable", core) == neg(108)  # not prepared: -ESHUTDOWN
+    assert km.service("clk_prepare", core) == 0 and km.service("clk_enable", core) == 0
+    state = km.kernel.clocks[core]
+    assert (state.prepare_count, state.enable_count) == (1, 1)
+    km.service("clk_disable", core)
+    km.service("clk_disable", core)  # unbalanced: a warning, counts stay at 0
+    assert state.enable_count == 0 and "already disabled" in km.kernel.log[-1].text
+    assert km.service("clk_set_rate", core, 50_000_000) == 0
+    assert km.service("clk_get_rate", core) == 50_000_000
+    assert km.service("clk_get_rate", 0) == 0 and km.service("clk_prepare", 0) == 0
+    enabled = km.service("devm_clk_get_enabled", dev, km.string(b"bus"))
+    assert km.kernel.clocks[enabled].enable_count == 1
+    km.kernel.devres_release_all(dev)
+    assert km.kernel.clocks == {}
+    with pytest.raises(KernelServiceError, match="is not a clock"):
+        km.service("clk_enable", 0x1234)
+
+
+def test_irq_requests(km, dev):
+    handler, name = 0x01000100, km.string(b"wdt-irq")
+    assert km.service("devm_request_threaded_irq", dev, 37, handler, 0, 0, name, 0xD00D) == 0
+    assert km.service("devm_request_threaded_irq", dev, 37, handler, 0, 0, name, 1) == neg(16)
+    action = km.kernel.irqs[37]
+    assert (action.handler, action.name, action.dev_id, action.depth) == (handler, "wdt-irq",
+                                                                          0xD00D, 0)
+    km.service("disable_irq", 37)
+    km.service("disable_irq_nosync", 37)
+    km.service("enable_irq", 37)
+    assert action.depth == 1
+    assert km.service("irq_set_irq_wake", 37, 1) == 0 and action.wake
+    assert km.service("devm_request_any_context_irq", dev, 38, handler, 0x80000, name, 0) == 0
+    assert km.kernel.irqs[38].depth == 1  # IRQF_NO_AUTOEN
+    km.service("devm_free_irq", dev, 38, 0)
+    assert 38 not in km.kernel.irqs
+    km.kernel.devres_release_all(dev)
+    assert km.kernel.irqs == {}
+
+
+def test_devm_action_runs_guest_code_on_release(km, dev):
+    counter = km.machine.alloc(8)
+    action = km.machine.image.symbol("add_five").addr
+    assert km.service("devm_add_action", dev, action, counter) == 0
+    assert km.service("devm_add_action", dev, action, counter) == 0
+    km.service("devm_remove_action", dev, action, counter)
+    km.kernel.devres_release_all(dev)
+    assert struct.unpack("<i", km.machine.read(counter, 4))[0] == 5
+
+
+def test_wakeup_bits(km, dev, btf):
+    km.service("device_set_wakeup_capable", dev, 1)
+    field = btf.field("device", "power.can_wakeup")
+    byte = km.machine.read(dev + field.bit_offset // 8, 1)[0]
+    assert byte >> (field.bit_offset % 8) & 1 == 1
+    assert km.service("device_wakeup_enable", dev) == 0
+    assert km.kernel.get(dev, "device", "power.wakeup") != 0
+    km.service("device_wakeup_disable", dev)
+    assert km.kernel.get(dev, "device", "power.wakeup") == 0
+
+
+def watchdog(km, btf, dev, timeout=30, lo=1, hi=60):
+    wdd = km.machine.alloc(btf.sizeof("struct watchdog_device"))
+    info = km.machine.alloc(btf.sizeof("struct watchdog_info"))
+    km.machine.write(info + btf.offsetof("watchdog_info", "identity"), b"test wdt\0")
+    for path, value in (("info", info), ("ops", info), ("timeout", timeout),
+                        ("min_timeout", lo), ("max_timeout", hi), ("parent", dev)):
+        km.kernel.put(wdd, "watchdog_device", path, value)
+    return wdd
+
+
+def test_watchdog_timeout_rules(km, btf, dev):
+    km.kernel.put(dev, "device", "kobj.name", km.string(b"30000000.watchdog"))
+    wdd = watchdog(km, btf, dev)
+    assert km.service("watchdog_init_timeout", wdd, 20, dev) == 0
+    assert km.kernel.get(wdd, "watchdog_device", "timeout") == 20
+    node = build_node(km.kernel, DeviceNode("watchdog@30000000", {"timeout-sec": 45}))
+    km.kernel.put(dev, "device", "of_node", node)
+    assert km.service("watchdog_init_timeout", wdd, 0, dev) == 0
+    assert km.kernel.get(wdd, "watchdog_device", "timeout") == 45
+    assert km.service("watchdog_init_timeout", wdd, 99, dev) == 0  # bad parameter, DT wins
+    assert "driver supplied timeout (99) out of range" in km.kernel.log[-1].text
+    km.kernel.put(dev, "device", "of_node", 0)
+    assert km.service("watchdog_init_timeout", wdd, 99, dev) == neg(22)
+    assert km.kernel.log[-1].text == \
+        "30000000.watchdog: falling back to default timeout (45)"
+
+
+def test_watchdog_registration(km, btf, dev):
+    first, second = watchdog(km, btf, dev), watchdog(km, btf, dev)
+    assert km.service("devm_watchdog_register_device", dev, first) == 0
+    assert km.service("watchdog_register_device", second) == 0
+    assert km.kernel.get(second, "watchdog_device", "id") == 1
+    km.service("watchdog_set_restart_priority", first, 128)
+    assert km.kernel.get(first, "watchdog_device", "restart_nb.priority") == 128
+    km.kernel.devres_release_all(dev)
+    assert km.kernel.registered["watchdog"] == [second]
+    km.kernel.put(second, "watchdog_device", "ops", 0)
+    assert km.service("watchdog_register_device", second) == neg(22)
+
+
+def test_hwrng_registration_calls_the_driver(km, btf, dev):
+    """hwrng_register runs the RNG's init and reads early randomness: guest calls made from
+    inside the service, with the guest caller resuming afterwards."""
+    rng = km.machine.alloc(btf.sizeof("struct hwrng"))
+    km.kernel.put(rng, "hwrng", "name", km.string(b"test-rng"))
+    km.kernel.put(rng, "hwrng", "init", km.machine.image.symbol("rng_init").addr)
+    km.kernel.put(rng, "hwrng", "read", km.machine.image.symbol("rng_read").addr)
+    assert km.machine.call("register_rng", rng) == 1  # returned 0, init ran once
+    assert km.kernel.early_randomness == bytes((i * 7 + 1) & 0xFF for i in range(32))
+    assert km.kernel.registered["hwrng"] == [rng]
+    assert km.machine.call("register_rng", rng) == (-1700 + 1) & 0xFFFFFFFF  # -EEXIST, no init

@@ -68,7 +68,6 @@ class CodeCache:
         """Patch the exit's ``b.w`` to jump straight to ``target``."""
         self.uc.mem_write(exit_.patch_addr, branch_w(exit_.patch_addr, target.host_addr))
         self.uc.ctl_remove_cache(exit_.patch_addr, exit_.patch_addr + 4)
-        exit_.chained_to = target.host_addr
 
     def _clear_jump_table(self) -> None:
         """Every entry tagged 1: guest pcs are word-aligned, so an empty entry never hits."""

@@ -54,5 +54,5 @@ def build_runtime(core: CoreModel) -> Runtime:
     token = next(a for a, _, t in insns if t.startswith("mov r3, pc")) + 4
     cycles = sum(core.thumb_cycles(m) for m in _HIT_PATH) + core.taken_branch_penalty
     addrs = RuntimeAddrs(exit=layout.RUNTIME, indirect=indirect, indirect_cycles=cycles,
-                         indirect_insns=len(_HIT_PATH), env=layout.ENV)
+                         indirect_insns=len(_HIT_PATH))
     return Runtime(code, addrs, token)

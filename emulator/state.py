@@ -15,7 +15,6 @@ def reg_offset(guest: int) -> int:
 
 
 SP_OFFSET = reg_offset(SP)
-PC = 256
 EXCL_ADDR = 264  # exclusive monitor: address of the last load-exclusive (low word)
 EXCL_VALID = 268  # 1 while the monitor is armed
 EXCL_VALUE = 272  # the value that load-exclusive read (8 bytes)

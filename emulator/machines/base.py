@@ -88,6 +88,7 @@ class Machine:
         err = io.BytesIO() if stderr is None else stderr
         self.process = LinuxProcess(self.abi, image.end, stdin, out, err)
         self.stats = Stats(self.mode, core.name, self.mhz)
+        self.watchdog = None  # set by machines that run in slices (see machines/watchdog.py)
         self.hooks: dict[int, Callable] = {}
         self.intercepts: dict[int, Callable] = {}
         self.devices: list[tuple[int, int, Device]] = []
@@ -209,13 +210,17 @@ class Machine:
 
     def run_until(self, entry: int, until: int) -> int:
         started = time.perf_counter()
+        translating = self.stats.translate_seconds
         try:
             self._execute(entry, until)
             return 0
         except ProgramExit as done:
             return done.code
         finally:
-            self.stats.run_seconds += time.perf_counter() - started - self.stats.translate_seconds
+            if self.watchdog is not None:
+                self.watchdog.stop()
+            self.stats.run_seconds += (time.perf_counter() - started
+                                       - (self.stats.translate_seconds - translating))
             self.stats.seconds_modeled = self.seconds()
             self.stats.syscalls = self.process.calls
 

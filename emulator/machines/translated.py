@@ -56,7 +56,6 @@ class TranslatedMachine(Machine):
             raise GuestError(f"{image.path}: translate mode runs AArch64 programs")
         self.code_cache_kb = code_cache_kb
         self.chain = chain
-        self.watchdog = None
         self._peeked: dict[int, list[int]] = {}
         self._peek = _Lookahead(self._lookahead)
         super().__init__(image, core, **kwargs)

@@ -2,8 +2,9 @@
 
 ``emu_start(..., timeout=...)`` starts and joins a timer thread on every call (~0.7 ms here),
 which would dominate a dispatcher that re-enters the emulator thousands of times a second.
-One daemon thread per machine instead calls ``emu_stop`` every ``period`` seconds while a run
-is active; the machine resumes where the run stopped, folding counters and checking budgets.
+Instead one thread per run calls ``emu_stop`` every ``period`` seconds while the emulator is
+inside ``emu_start``; the machine resumes where the run stopped, folding counters and checking
+budgets.  :meth:`stop` ends the thread when the run is over, so finished machines hold none.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ class Watchdog:
         self.uc = uc
         self.period = period
         self.active = False
-        self._wake = threading.Event()
+        self._stopped: threading.Event | None = None
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> Watchdog:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, daemon=True,
-                                            name="hwemu-watchdog")
+            self._stopped = threading.Event()
+            self._thread = threading.Thread(target=self._loop, args=(self._stopped,),
+                                            daemon=True, name="hwemu-watchdog")
             self._thread.start()
         self.active = True
         return self
@@ -30,7 +32,14 @@ class Watchdog:
     def __exit__(self, *exc) -> None:
         self.active = False
 
-    def _loop(self) -> None:
-        while not self._wake.wait(self.period):
+    def stop(self) -> None:
+        """End the thread (a later run starts a new one)."""
+        if self._thread is not None:
+            self._stopped.set()
+            self._thread.join()
+            self._thread = None
+
+    def _loop(self, stopped: threading.Event) -> None:
+        while not stopped.wait(self.period):
             if self.active:
                 self.uc.emu_stop()

@@ -26,7 +26,6 @@ class RuntimeAddrs:
     indirect: int  # jump-cache lookup: r0/r1 = guest target (low/high word)
     indirect_cycles: int  # static cost of the lookup's hit path
     indirect_insns: int
-    env: int
 
 
 class BlockContext:

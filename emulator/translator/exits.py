@@ -13,7 +13,6 @@ class ExitKind(enum.Enum):
     UNSUPPORTED = "unsupported"  # an instruction the translator does not handle
     HELPER = "helper"  # an instruction the dispatcher performs (64-bit divide, counters)
     INDIRECT = "indirect"  # indirect branch whose target missed the jump cache
-    HOOK = "hook"  # a user hook installed on this guest address
 
 
 @dataclass
@@ -27,4 +26,3 @@ class Exit:
     insn: object = None  # the A64Insn for SVC/BRK/HELPER/UNSUPPORTED
     token: int = 0
     patch_addr: int = 0
-    chained_to: int = 0

@@ -17,9 +17,3 @@ def disasm_one(word: int, addr: int) -> str:
     for _, _, mnemonic, operands in _engine().disasm_lite(word.to_bytes(4, "little"), addr):
         return f"{mnemonic} {operands}".strip()
     return f".inst 0x{word:08x}"
-
-
-def disasm_block(code: bytes, addr: int) -> list[tuple[int, str]]:
-    """(address, text) for every 4-byte word of ``code``."""
-    return [(addr + i, disasm_one(int.from_bytes(code[i:i + 4], "little"), addr + i))
-            for i in range(0, len(code) - 3, 4)]

@@ -36,6 +36,28 @@ class Devres:
 
 
 @dataclass(frozen=True)
+class OffsetDevice:
+    """A window into a larger device model, for mappings that start inside it."""
+
+    model: object
+    delta: int
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def size(self) -> int:
+        return self.model.size - self.delta
+
+    def read(self, offset: int, width: int) -> int:
+        return self.model.read(offset + self.delta, width)
+
+    def write(self, offset: int, width: int, value: int) -> None:
+        self.model.write(offset + self.delta, width, value)
+
+
+@dataclass(frozen=True)
 class IoMapping:
     """An ioremap: physical MMIO range [phys, phys+size) seen by the driver at ``virt``."""
 
@@ -101,6 +123,8 @@ class Kernel:
         self.drivers: list = []  # kernels.driver_model.RegisteredDriver, in registration order
         self.layout = layout
         self.iomaps: list[IoMapping] = []  # MMIO regions mapped by ioremap, in order
+        self.ioremap_next = layout.ioremap_base  # virtual addresses are never reused
+        self.device_models: dict[int, object] = {}  # physical base -> emulator.mmio.Device
         self.clocks: dict = {}  # struct clk address -> kernels.services.clk.ClockState
         self.clock_rates: dict[str, int] = {}  # connection id -> rate (from a description)
         self.irqs: dict = {}  # IRQ number -> kernels.services.irq.IrqAction
@@ -213,14 +237,28 @@ class Kernel:
 
     # -- MMIO ----------------------------------------------------------------------------------
     def ioremap(self, phys: int, size: int, requested: bool = False) -> int:
-        """Map a physical MMIO range at a fresh virtual address (same page offset)."""
-        start = max((m.virt + m.size for m in self.iomaps), default=self.layout.ioremap_base)
-        virt = ((start + 0xFFF) & ~0xFFF) + (phys & 0xFFF)
+        """Map a physical MMIO range at a fresh virtual address (same page offset), backed by
+        the device model covering it (a plain register bank if none was described): every
+        access is traced by the machine."""
+        from emulator.mmio import RegisterDevice
+
+        virt = ((self.ioremap_next + 0xFFF) & ~0xFFF) + (phys & 0xFFF)
         if virt + size > self.layout.ioremap_limit:
             raise KernelServiceError(f"ioremap window exhausted mapping 0x{phys:x}+0x{size:x}")
-        self.machine.map(virt, size)
+        self.ioremap_next = virt + size
+        model = self.model_at(phys, size)
+        if model is None:
+            model = self.device_models[phys] = RegisterDevice(f"mmio@{phys:x}", size)
+        self.machine.map_device(virt, size, model)
         self.iomaps.append(IoMapping(phys, size, virt, requested))
         return virt
+
+    def model_at(self, phys: int, size: int):
+        """The device model for [phys, phys+size), seen from ``phys`` (offset if inside)."""
+        for base, model in self.device_models.items():
+            if base <= phys and phys + size <= base + model.size:
+                return model if base == phys else OffsetDevice(model, phys - base)
+        return None
 
     def iounmap(self, virt: int) -> None:
         self.iomaps = [m for m in self.iomaps if m.virt != virt]

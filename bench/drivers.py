@@ -1,10 +1,10 @@
-"""Driver-suite benchmark (issue 3, so far): the 20 target modules linked with their
-dependencies and run through init_module and cleanup_module in the native AArch64 machine
-(A53 model) and the translated M-core machine, side by side in one run.
+"""Driver-suite benchmark (issue 3): every target module through init, probe, suspend, resume,
+remove and exit in the native AArch64 machine (A53 model) and the translated M-core machine,
+side by side in one run, traces compared access by access.
 
-Per module: link time, wall time of each machine, guest instructions, modeled cycles of each
-core, translation time and code-cache use; totals with the translated/native wall-time ratio.
-The probe/suspend/resume/remove phases join when the device models exist.
+Prints wall time per machine, translation time, code-cache use, and the modeled M4/A53 latency
+and energy of suspend and resume; --json writes every figure.  Target (issue 3): the full suite
+in both modes in under 60 s on the 2-core machine.
 """
 
 from __future__ import annotations
@@ -20,23 +20,14 @@ sys.path.insert(0, str(ROOT))
 
 from kernels.btf import Btf  # noqa: E402
 from kernels.cache import load_package  # noqa: E402
-from kernels.session import start  # noqa: E402
+from kernels.runner import report, run_module  # noqa: E402
 from kernels.suite import TARGETS  # noqa: E402
 
-PHASES = ("init_module", "cleanup_module")
 
-
-def run(package, btf, name: str, mode: str) -> dict:
+def timed(fn):
     started = time.perf_counter()
-    session = start(package, name, mode, btf)
-    linked = time.perf_counter()
-    for phase in PHASES:
-        session.call(phase)
-    done = time.perf_counter()
-    stats = session.machine.stats
-    return {"link_s": linked - started, "run_s": done - linked, "guest_insns": stats.guest_insns,
-            "cycles": stats.cycles, "translate_s": stats.translate_seconds,
-            "code_cache_bytes": stats.code_cache_bytes, "core": stats.core}
+    result = fn()
+    return result, time.perf_counter() - started
 
 
 def main() -> int:
@@ -47,29 +38,46 @@ def main() -> int:
     package = load_package()
     btf = Btf.vmlinux(package)
     rows = []
-    wall = time.perf_counter()
+    suite_start = time.perf_counter()
     for name in args.names or TARGETS:
-        rows.append({"module": name, "native": run(package, btf, name, "native"),
-                     "translate": run(package, btf, name, "translate")})
-    wall = time.perf_counter() - wall
-    total = {mode: {key: sum(r[mode][key] for r in rows)
-                    for key in ("link_s", "run_s", "guest_insns", "cycles", "translate_s")}
-             for mode in ("native", "translate")}
-    ratio = total["translate"]["run_s"] / total["native"]["run_s"]
+        native, native_s = timed(lambda: run_module(package, name, "native", btf))
+        translated, translated_s = timed(lambda: run_module(package, name, "translate", btf))
+        row = report(native, translated)
+        row.update(native_wall_s=native_s, translate_wall_s=translated_s,
+                   translate_s=translated.translate_seconds,
+                   code_cache_bytes=translated.code_cache_bytes)
+        rows.append(row)
+    suite_s = time.perf_counter() - suite_start
+    done = [r for r in rows if r["completed"]]
+    totals = {
+        "suite_wall_s": suite_s, "modules": len(rows), "completed": len(done),
+        "traces_identical": sum(r["traces_identical"] for r in rows),
+        "native_wall_s": sum(r["native_wall_s"] for r in rows),
+        "translate_wall_s": sum(r["translate_wall_s"] for r in rows),
+        "translate_s": sum(r["translate_s"] for r in rows),
+        "m4_over_a53_cycles": sum(r["m4_cycles"] for r in rows) / sum(r["a53_cycles"]
+                                                                        for r in rows),
+    }
     if args.json:
-        print(json.dumps({"phases": PHASES, "modules": rows, "total": total,
-                          "translate_over_native_wall": ratio, "suite_wall_s": wall}, indent=2))
+        print(json.dumps({"modules": rows, "total": totals}, indent=2))
         return 0
-    print(f"{'module':<22} {'insns':>6} {'A53 cyc':>8} {'M4 cyc':>8} {'native ms':>9} "
-          f"{'transl ms':>9} {'xlate ms':>8} {'cache B':>8}")
+    print(f"{'module':<22} {'done':<5} {'trace':<9} {'native s':>8} {'transl s':>8} "
+          f"{'xlate ms':>8} {'cache B':>8}  {'susp/res us M4':>15} {'A53':>13}  "
+          f"{'energy uJ M4/A53 (susp)':>22}")
     for r in rows:
-        n, t = r["native"], r["translate"]
-        print(f"{r['module']:<22} {t['guest_insns']:>6} {n['cycles']:>8} {t['cycles']:>8} "
-              f"{n['run_s'] * 1e3:>9.2f} {t['run_s'] * 1e3:>9.2f} {t['translate_s'] * 1e3:>8.2f} "
-              f"{t['code_cache_bytes']:>8}")
-    print(f"suite ({', '.join(PHASES)}): {wall:.2f} s wall; link {total['native']['link_s']:.2f}"
-          f" + {total['translate']['link_s']:.2f} s; translated/native run time {ratio:.2f}x; "
-          f"M4/A53 cycles {total['translate']['cycles'] / total['native']['cycles']:.2f}x")
+        lat, en = r["latency_us"], r["energy_uj"]
+        print(f"{r['module']:<22} {'yes' if r['completed'] else 'no':<5} "
+              f"{'identical' if r['traces_identical'] else 'DIVERGE':<9} "
+              f"{r['native_wall_s']:>8.3f} {r['translate_wall_s']:>8.3f} "
+              f"{r['translate_s'] * 1e3:>8.2f} {r['code_cache_bytes']:>8}  "
+              f"{lat['m4']['suspend']:>7.3f}/{lat['m4']['resume']:<7.3f} "
+              f"{lat['a53']['suspend']:>6.3f}/{lat['a53']['resume']:<6.3f} "
+              f"{en['m4']['suspend']:>11.6f}/{en['a53']['suspend']:<10.6f}")
+    print(f"suite: {suite_s:.1f} s wall for {len(rows)} modules x 2 machines "
+          f"(target < 60 s); {len(done)} completed every phase; "
+          f"{totals['traces_identical']} traces identical; translated/native wall "
+          f"{totals['translate_wall_s'] / totals['native_wall_s']:.2f}x; "
+          f"M4/A53 modeled cycles {totals['m4_over_a53_cycles']:.2f}x")
     return 0
 
 

@@ -1,0 +1,46 @@
+"""Device descriptions: data, not code.  A description names what the driver's device looks like
+(compatible string, MMIO regions, IRQs, properties, clock rates, register reset values); a
+module without one gets a description derived from its own ID tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kernels.driver_model import RegisteredDriver
+from kernels.objects import Resource
+
+PHYS_BASE = 0x30000000  # where described devices live (any address; ioremap moves it)
+IRQ_BASE = 40
+
+
+@dataclass(frozen=True)
+class DeviceDescription:
+    resources: tuple[Resource, ...]
+    compatible: str | None = None  # None: the driver's first OF compatible
+    properties: dict = field(default_factory=dict)
+    periphid: int | None = None  # AMBA devices: None -> the driver's first ID
+    clock_rates: dict[str, int] = field(default_factory=dict)
+    resets: dict[int, dict[int, int]] = field(default_factory=dict)  # phys -> offset -> value
+    origin: str = "written"
+
+
+def derive(driver: RegisteredDriver) -> DeviceDescription:
+    """The default device: one 4 KiB MMIO region and one IRQ, the first ID of its tables."""
+    return DeviceDescription((Resource.mem(PHYS_BASE, 0x1000), Resource.irq(IRQ_BASE)),
+                             origin="derived")
+
+
+# Written descriptions, from each binding's documentation (Documentation/devicetree/bindings).
+DESCRIPTIONS: dict[str, DeviceDescription] = {
+    # arm,sbsa-gwdt: "reg" holds the control frame then the refresh frame; one "ws0" IRQ
+    "sbsa_gwdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),
+                                    Resource.mem(PHYS_BASE + 0x1000, 0x1000),
+                                    Resource.irq(IRQ_BASE))),
+    # arm,sp805: one 4 KiB region, primecell ID 0x00141805 (ARM DDI 0270B)
+    "sp805_wdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),), periphid=0x00141805),
+}
+
+
+def description_for(module: str, driver: RegisteredDriver) -> DeviceDescription:
+    return DESCRIPTIONS.get(module.replace("-", "_"), None) or \
+        DESCRIPTIONS.get(module, None) or derive(driver)

@@ -1,0 +1,53 @@
+"""``hwemu drivers run``: lifecycles in both machines, compared access by access, the JSON
+report, exit status and bad input."""
+
+import json
+import os
+import subprocess
+import sys
+
+from kernels.descriptions import DESCRIPTIONS
+from kernels.runner import PHASES, first_divergence, report, run_module
+
+
+def hwemu(*args):
+    return subprocess.run([sys.executable, "-m", "emulator.cli", *args], capture_output=True,
+                          text=True, env=os.environ)
+
+
+def test_lifecycle_report(kernel_package, btf):
+    native = run_module(kernel_package, "sbsa_gwdt", "native", btf)
+    translated = run_module(kernel_package, "sbsa_gwdt", "translate", btf)
+    assert native.completed and translated.completed
+    assert first_divergence(native, translated) is None
+    result = report(native, translated)
+    assert result["description"] == "written" and "sbsa_gwdt" in DESCRIPTIONS
+    assert result["phases"] == {p: "ok" for p in PHASES}
+    assert result["traces_identical"] and result["mmio_accesses"] == 3
+    assert result["m4_cycles"] > result["a53_cycles"] > 0
+    for key in ("m4", "a53"):
+        assert result["latency_us"][key]["suspend"] > 0 and result["energy_uj"][key]["resume"] > 0
+
+
+def test_divergence_is_reported(kernel_package, btf):
+    native = run_module(kernel_package, "meson_gxbb_wdt", "native", btf)
+    translated = run_module(kernel_package, "meson_gxbb_wdt", "translate", btf)
+    translated.trace = translated.trace[:1] + translated.trace[2:]
+    assert first_divergence(native, translated).startswith("access 1: native ")
+
+
+def test_cli_json_and_exit_status(kernel_package, tmp_path):
+    out = tmp_path / "run.json"
+    done = hwemu("drivers", "run", "tegra_wdt", "meson-rng", "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text())
+    assert [r["module"] for r in data] == ["tegra_wdt", "meson-rng"]
+    assert all(r["traces_identical"] and r["description"] == "derived" for r in data)
+    assert "2/2 modules completed every phase" in done.stdout
+    partial = hwemu("drivers", "run", "omap-rng", "--mode", "native")
+    assert partial.returncode == 1
+    assert "probe: kernel service not emulated: pm_runtime_enable" in partial.stdout
+    bad = hwemu("drivers", "run", "nope", "--json", str(tmp_path / "bad.json"))
+    assert bad.returncode == 1 and bad.stderr == \
+        "hwemu: error: no module named 'nope' in the kernel package\n"
+    assert not (tmp_path / "bad.json").exists()

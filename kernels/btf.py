@@ -265,6 +265,22 @@ class Btf:
             out.append(Member(self.string(name_off), member_type, bit_offset, bits))
         return out
 
+    def enum_value(self, enum: str, name: str) -> int:
+        """The value of enumerator ``name`` of ``enum`` ("enum rpm_status" or a bare name)."""
+        type_id = self.resolve(self.find(enum, ("enum", "enum64", "typedef")))
+        btf, (kind, vlen, kflag, _, _, data) = self._row(type_id)
+        if kind not in (KIND["enum"], KIND["enum64"]):
+            raise BtfError(f"{self.origin}: {enum!r} is not an enum")
+        step = 8 if kind == KIND["enum"] else 12
+        for i in range(vlen):
+            name_off, low = struct.unpack_from("<II", btf.types, data + step * i)
+            if self.string(name_off) == name:
+                value = low if kind == KIND["enum"] else low | struct.unpack_from(
+                    "<I", btf.types, data + step * i + 8)[0] << 32
+                bits = 32 if kind == KIND["enum"] else 64
+                return value - (1 << bits) if kflag and value >> (bits - 1) else value
+        raise BtfError(f"{self.origin}: {enum} has no enumerator {name!r}")
+
     def array(self, type_id: int) -> tuple[int, int] | None:
         """(element type, element count) if ``type_id`` is an array."""
         type_id = self.resolve(type_id)

@@ -98,6 +98,10 @@ def fill_resource(kernel: Kernel, addr: int, res: Resource) -> None:
 def _init_device(kernel: Kernel, dev: int, name: str, node: int, bus: int) -> None:
     kernel.put(dev, "device", "kobj.name", kernel.heap_string(name))
     kernel.put(dev, "device", "bus", bus)
+    # pm_runtime_init(): runtime PM disabled once, device suspended
+    kernel.put(dev, "device", "power.disable_depth", 1)
+    kernel.put(dev, "device", "power.runtime_status",
+               kernel.btf.enum_value("enum rpm_status", "RPM_SUSPENDED"))
     if node:
         kernel.put(dev, "device", "of_node", node)
         fwnode = node + kernel.btf.offsetof("device_node", "fwnode")

@@ -6,7 +6,8 @@ initializer)).  The registry below is built and checked when this package is imp
 from kernels.services.registry import DataSymbol, Registry, Service, build
 
 SUBSYSTEMS = ("memory", "strings", "printk", "time", "locks", "arch", "drivers", "of",
-              "platform", "clk", "irq", "devres", "watchdog", "hwrng")
+              "platform", "clk", "irq", "devres", "watchdog", "hwrng", "pm",
+              "io")
 
 REGISTRY: Registry = build(SUBSYSTEMS, __name__)
 

@@ -30,7 +30,7 @@ def devm_release_action(kernel: Kernel, dev: int, action: int, data: int):
 
 
 def device_set_wakeup_capable(kernel: Kernel, dev: int, capable: int) -> None:
-    kernel.put_bits(dev, "device", "power.can_wakeup", capable & 1)
+    kernel.put(dev, "device", "power.can_wakeup", capable & 1)
 
 
 def device_wakeup_enable(kernel: Kernel, dev: int) -> int:

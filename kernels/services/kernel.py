@@ -67,6 +67,13 @@ class IoMapping:
     requested: bool  # the region was claimed (request_mem_region), not only mapped
 
 
+def _bit_span(field) -> tuple[int, int, int]:
+    """(first byte, byte count, shift) of the bytes holding a bitfield."""
+    first = field.bit_offset // 8
+    last = (field.bit_offset + field.bitfield_size - 1) // 8
+    return first, last - first + 1, field.bit_offset - 8 * first
+
+
 class GuestHeap:
     """A bump allocator over the layout's heap region; freed blocks are poisoned, never reused
     (deterministic addresses in both machines, use-after-free shows as 0x6b bytes)."""
@@ -150,32 +157,31 @@ class Kernel:
         return addr
 
     def get(self, addr: int, type_name: str, path: str) -> int:
-        """The integer or pointer member ``path`` of the ``type_name`` object at ``addr``."""
+        """The integer, pointer or bitfield member ``path`` of the ``type_name`` at ``addr``."""
         field = self._field(type_name, path)
+        if field.bitfield_size:
+            first, count, shift = _bit_span(field)
+            word = int.from_bytes(self.read(addr + first, count), "little")
+            return (word >> shift) & ((1 << field.bitfield_size) - 1)
         return int.from_bytes(self.read(addr + field.offset, field.size), "little")
 
     def put(self, addr: int, type_name: str, path: str, value: int) -> None:
         field = self._field(type_name, path)
+        if field.bitfield_size:
+            first, count, shift = _bit_span(field)
+            mask = (1 << field.bitfield_size) - 1
+            word = int.from_bytes(self.read(addr + first, count), "little")
+            word = (word & ~(mask << shift)) | ((value & mask) << shift)
+            self.write(addr + first, word.to_bytes(count, "little"))
+            return
         self.write(addr + field.offset, (value & ((1 << (8 * field.size)) - 1)).to_bytes(
             field.size, "little"))
-
-    def put_bits(self, addr: int, type_name: str, path: str, value: int) -> None:
-        """Write a bitfield member (read-modify-write of the bytes holding it)."""
-        if self.btf is None:
-            raise KernelServiceError(f"{type_name}.{path} needs the kernel's BTF")
-        field = self.btf.field(type_name, path)
-        bits = field.bitfield_size or 8 * field.size
-        first, last = field.bit_offset // 8, (field.bit_offset + bits - 1) // 8
-        word = int.from_bytes(self.read(addr + first, last - first + 1), "little")
-        shift, mask = field.bit_offset - 8 * first, (1 << bits) - 1
-        word = (word & ~(mask << shift)) | ((value & mask) << shift)
-        self.write(addr + first, word.to_bytes(last - first + 1, "little"))
 
     def _field(self, type_name: str, path: str):
         if self.btf is None:
             raise KernelServiceError(f"{type_name}.{path} needs the kernel's BTF")
         field = self.btf.field(type_name, path)
-        if field.size not in (1, 2, 4, 8):
+        if not field.bitfield_size and field.size not in (1, 2, 4, 8):
             raise KernelServiceError(f"{type_name}.{path} is {field.size} bytes, not a scalar")
         return field
 
@@ -259,6 +265,32 @@ class Kernel:
             if base <= phys and phys + size <= base + model.size:
                 return model if base == phys else OffsetDevice(model, phys - base)
         return None
+
+    def io_read(self, addr: int, width: int) -> int:
+        """A register read made by a kernel service: served by the device model and traced
+        like a guest access, at the service's call site."""
+        base, device = self._device_at(addr, width)
+        value = device.read(addr - base, width)
+        self._trace(addr, width, value, False)
+        return value
+
+    def io_write(self, addr: int, width: int, value: int) -> None:
+        base, device = self._device_at(addr, width)
+        device.write(addr - base, width, value)
+        self._trace(addr, width, value, True)
+
+    def _device_at(self, addr: int, width: int):
+        for base, size, device in self.machine.devices:
+            if base <= addr and addr + width <= base + size:
+                return base, device
+        raise self.error(f"I/O access to 0x{addr:x} (+{width}), which no ioremap maps")
+
+    def _trace(self, addr: int, width: int, value: int, write: bool) -> None:
+        from emulator.mmio import MmioAccess
+
+        self.machine.mmio_trace.append(MmioAccess(self.machine.cycle_now(),
+                                                  self.machine.reg(30) - 4, addr, width,
+                                                  value, write))
 
     def iounmap(self, virt: int) -> None:
         self.iomaps = [m for m in self.iomaps if m.virt != virt]

@@ -23,12 +23,14 @@ CASES = {
     "qcom-wdt": ([MEM, IRQ], {}, [], False),
     "iproc-rng200": ([MEM], {}, ["iproc-rng200 30000000.dev: hwrng registered"], True),
     "meson-rng": ([MEM], {}, [], False),
+    "omap-rng": ([MEM, IRQ], {}, ["omap_rng 30000000.dev: Random Number Generator ver. 00"],
+                 True),
 }
 
 
 # MMIO accesses each lifecycle makes (register banks without behaviour: reads return resets/0)
 ACCESSES = {"sp805_wdt": 1, "sbsa_gwdt": 3, "meson_gxbb_wdt": 4, "tegra_wdt": 0,
-            "qcom-wdt": 2, "iproc-rng200": 10, "meson-rng": 1}
+            "qcom-wdt": 2, "iproc-rng200": 10, "meson-rng": 1, "omap-rng": 11}
 
 
 def lifecycle(kernel_package, btf, name, mode):

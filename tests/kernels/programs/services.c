@@ -132,3 +132,18 @@ void add_five(void *data)
 {
     *(volatile int *)data += 5;
 }
+
+/* runtime PM callbacks, run by the emulated PM core */
+int rpm_calls;
+
+int rpm_resume_cb(void *dev)
+{
+    rpm_calls += 1;
+    return 0;
+}
+
+int rpm_suspend_cb(void *dev)
+{
+    rpm_calls += 100;
+    return 0;
+}

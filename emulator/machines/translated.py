@@ -132,6 +132,8 @@ class TranslatedMachine(Machine):
 
     def _lookahead(self, pc: int) -> list[int]:
         """Instruction words at ``pc`` for flag-liveness look-ahead (memoized per address)."""
+        if pc in self.hooks or pc in self.intercepts:  # Python code runs there: opaque
+            return []
         words = self._peeked.get(pc)
         if words is None:
             words = self._peeked[pc] = self._code_words(pc, LOOKAHEAD_INSNS)

@@ -131,8 +131,9 @@ def cmd_ingest(args) -> int:
                                   name=args.name,
                                   cascades=_cascades(args, [list(DEFAULT_CASCADE)]))
     data = {"ingest": report.to_json(), "config": config.to_json() if config else None}
+    source = "" if config or args.formats != "auto" else " (the store's configured formats)"
     lines = [f"stream {report.stream}: {report.video_seconds:.1f} s of video in "
-             f"{len(report.formats)} format(s), {report.stored_bytes / 1e6:.2f} MB, "
+             f"{len(report.formats)} format(s){source}, {report.stored_bytes / 1e6:.2f} MB, "
              f"ingest CPU {report.cpu_seconds:.2f} s (wall {report.wall_seconds:.2f} s, "
              f"modeled writes {report.write_io_seconds * 1e3:.1f} ms)"]
     lines += [f"  {f}: transcode CPU {report.transcode_cpu_seconds[f]:.2f} s"

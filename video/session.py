@@ -13,6 +13,7 @@ from video.baselines import strategy_formats
 from video.codec import probe
 from video.configurator import Configuration, Configurator
 from video.errors import EmptyStoreError, StoreError
+from video.formats import parse_format
 from video.ingest import IngestReport, ingest
 from video.operators import operator_names, parse_operators
 from video.profiler import DEFAULT_GRID, Profile, Profiler, ProfileGrid
@@ -64,19 +65,26 @@ def ingest_video(video: str | Path, store_dir: str | Path, strategy: str = "auto
     """Profile (cached), choose formats and ingest ``video`` into the store at ``store_dir``.
 
     ``ops`` are served alone at each target (None: every operator; []: none, only the
-    ``cascades``)."""
+    ``cascades``). With ``strategy="auto"`` a store that already has a configuration (from an
+    earlier ingest or ``configure``) keeps its formats and profile: a store is one camera's
+    footage, configured once; the returned configuration is then None."""
     if ops is None:
         ops = operator_names()
     ops = parse_operators(ops) if ops else []
     cascades = [parse_operators(c) for c in cascades]
     probe(video)  # a bad video is reported before the store is touched
     with VideoStore(store_dir, device=device, create=True) as store:
-        profiler = profiler or Profiler(video, device=store.device_name, grid=grid)
-        formats, config = prepare(profiler, strategy, ops, list(targets), ingest_budget,
-                                  storage_budget, cascades)
-        store.put_meta("profile", profiler.profile.to_json())
-        if config is not None:
-            store.put_meta("config", config.to_json())
+        saved = store.get_meta("config") if strategy == "auto" else None
+        config = None
+        if saved is not None:
+            formats = [parse_format(f["id"]) for f in saved["formats"]]
+        else:
+            profiler = profiler or Profiler(video, device=store.device_name, grid=grid)
+            formats, config = prepare(profiler, strategy, ops, list(targets), ingest_budget,
+                                      storage_budget, cascades)
+            store.put_meta("profile", profiler.profile.to_json())
+            if config is not None:
+                store.put_meta("config", config.to_json())
         report = ingest(video, store, formats, name=name)
     return report, config
 

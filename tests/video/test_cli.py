@@ -75,3 +75,16 @@ def test_profile_reports_operators_and_storage_formats(capsys, clip):
         assert point["bytes_per_second"] > 0 and point["retrieval_speed"] > 0
     code, out, _ = _run(capsys, "profile", clip, "--ops", "diff", "--quick")
     assert code == 0 and "fastest fidelity per accuracy" in out
+
+
+def test_a_configured_store_keeps_its_formats_for_new_videos(capsys, clip, tmp_path):
+    store = tmp_path / "s"
+    assert _run(capsys, "ingest", clip, "--store", store, "--ops", "diff", "--cascade", "diff",
+                "--quick", "--accuracy", "0.9", "--json")[0] == 0
+    code, out, _ = _run(capsys, "configure", "--store", store, "--ops", "diff,color",
+                        "--accuracy", "0.8", "--json")
+    configured = sorted(f["id"] for f in json.loads(out)["formats"])
+    code, out, _ = _run(capsys, "ingest", clip, "--store", store, "--name", "second", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["config"] is None
+    assert sorted(data["ingest"]["formats"]) == configured

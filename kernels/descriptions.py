@@ -21,6 +21,7 @@ class DeviceDescription:
     periphid: int | None = None  # AMBA devices: None -> the driver's first ID
     clock_rates: dict[str, int] = field(default_factory=dict)
     resets: dict[int, dict[int, int]] = field(default_factory=dict)  # phys -> offset -> value
+    syscons: dict[int, Resource] = field(default_factory=dict)  # phandle -> syscon registers
     origin: str = "written"
 
 
@@ -36,6 +37,11 @@ DESCRIPTIONS: dict[str, DeviceDescription] = {
     "sbsa_gwdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),
                                     Resource.mem(PHYS_BASE + 0x1000, 0x1000),
                                     Resource.irq(IRQ_BASE))),
+    # marvell,armada-3700-wdt: "reg" is the watchdog counter block; the CPU miscellaneous
+    # registers come through the "marvell,system-controller" syscon phandle
+    "armada_37xx_wdt": DeviceDescription(
+        (Resource.mem(PHYS_BASE, 0x40),), properties={"marvell,system-controller": 1},
+        syscons={1: Resource.mem(PHYS_BASE + 0x10000, 0x1000)}),
     # arm,sp805: one 4 KiB region, primecell ID 0x00141805 (ARM DDI 0270B)
     "sp805_wdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),), periphid=0x00141805),
 }

@@ -58,6 +58,11 @@ def _build_device(session: ModuleSession, driver, desc: DeviceDescription) -> in
                                dict(desc.resets.get(res.start, {})))
         kernel.device_models[res.start] = model
     kernel.clock_rates.update(desc.clock_rates)
+    for phandle, res in desc.syscons.items():
+        kernel.syscons[phandle] = (res.start, res.end)
+        kernel.device_models[res.start] = RegisterDevice(f"syscon@{res.start:x}",
+                                                         res.end - res.start + 1,
+                                                         dict(desc.resets.get(res.start, {})))
     dev_name = f"{mem[0].start:x}.{driver.name}" if mem else driver.name
     symbols = session.linked.symbols
     if driver.bus == "amba":

@@ -24,10 +24,6 @@ class ClockState:
     enable_count: int = 0
 
 
-def _clocks(kernel: Kernel) -> dict[int, ClockState]:
-    return kernel.clocks
-
-
 def clk_get(kernel: Kernel, dev: int, con_id: int) -> int:
     name = kernel.cstring(con_id).decode("latin-1") if con_id else ""
     clk = kernel.heap.alloc(kernel.btf.sizeof("struct clk"))

@@ -138,6 +138,9 @@ class Kernel:
         self.continuations: list = []  # generator services waiting for a guest call
         self.registered: dict[str, list[int]] = {}  # subsystem -> registered objects
         self.early_randomness = b""  # what the hwrng core read from the first RNG
+        self.regmaps: dict = {}  # struct regmap address -> kernels.services.regmap.RegmapState
+        self.syscons: dict[int, tuple[int, int]] = {}  # phandle -> (phys start, end) of a syscon
+        self.syscon_regmaps: dict[tuple[int, int], int] = {}  # syscon region -> its regmap
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

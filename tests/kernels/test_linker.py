@@ -77,7 +77,8 @@ def test_real_module_paths_through_services(kernel_package, btf, mode):
     session = start(kernel_package, "m_can_platform", mode, btf)
     dev = session.machine.alloc(btf.sizeof("struct device"))
     assert session.call("m_can:m_can_class_allocate_dev", dev, 64) == 0
-    assert [r.text for r in session.kernel.log] == [" (null): Could not get Message RAM configuration."]
+    assert [r.text for r in session.kernel.log] == \
+        [" (null): Could not get Message RAM configuration."]
     task = session.kernel.current()
     assert session.kernel.get(task, "task_struct", "stack_canary") == STACK_CANARY
     with pytest.raises(ServiceNotEmulated,

@@ -141,6 +141,7 @@ class Kernel:
         self.regmaps: dict = {}  # struct regmap address -> kernels.services.regmap.RegmapState
         self.syscons: dict[int, tuple[int, int]] = {}  # phandle -> (phys start, end) of a syscon
         self.syscon_regmaps: dict[tuple[int, int], int] = {}  # syscon region -> its regmap
+        self.rtc_ids = 0  # next RTC index (rtc0, rtc1, ...)
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

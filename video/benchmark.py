@@ -156,12 +156,13 @@ def plot_speed_vs_accuracy(report: dict, path: str | Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    for key, entry in report["strategies"].items():
-        for cascade in dict.fromkeys(q["cascade"] for q in entry["queries"]):
+    for n, (key, entry) in enumerate(report["strategies"].items()):
+        cascades = dict.fromkeys(q["cascade"] for q in entry["queries"])
+        for style, cascade in zip(("-", "--", ":", "-."), cascades):
             rows = [q for q in entry["queries"]
                     if q["cascade"] == cascade and q["speed_x_realtime"]]
             ax.plot([q["target"] for q in rows], [q["speed_x_realtime"] for q in rows],
-                    marker="o", label=f"{key}: {cascade}")
+                    marker="o", color=f"C{n}", linestyle=style, label=f"{key}: {cascade}")
     ax.set_xlabel("accuracy target (F1)")
     ax.set_ylabel("query speed (x real time)")
     ax.set_yscale("log")

@@ -12,6 +12,7 @@ from kernels.descriptions import DeviceDescription, description_for
 from kernels.driver_core import pm_callback, probe, remove
 from kernels.objects import (IORESOURCE_MEM, DeviceNode, build_amba_device, build_node,
                              build_platform_device)
+from kernels.services.deferred import run_due
 from kernels.session import ModuleSession, start
 
 PHASES = ("init", "probe", "suspend", "resume", "remove", "exit")
@@ -111,9 +112,15 @@ def run_module(package, name: str, mode: str, btf=None, **machine_options) -> Mo
         state["bound"], result = probe(session, driver, _build_device(session, driver, desc))
         return result
 
-    steps = [("init", init), ("probe", do_probe),
-             ("suspend", lambda: pm_callback(session, state["bound"], "suspend") or 0),
-             ("resume", lambda: pm_callback(session, state["bound"], "resume") or 0),
+    def settled(result: int | None) -> int:
+        """After a phase, expired timers and queued work run, as the kernel would soon."""
+        if not result:
+            run_due(kernel)
+        return result or 0
+
+    steps = [("init", init), ("probe", lambda: settled(do_probe())),
+             ("suspend", lambda: settled(pm_callback(session, state["bound"], "suspend"))),
+             ("resume", lambda: settled(pm_callback(session, state["bound"], "resume"))),
              ("remove", lambda: remove(session, state["bound"])),
              ("exit", lambda: _exit(session))]
     for label, action in steps:

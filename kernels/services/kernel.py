@@ -142,6 +142,8 @@ class Kernel:
         self.syscons: dict[int, tuple[int, int]] = {}  # phandle -> (phys start, end) of a syscon
         self.syscon_regmaps: dict[tuple[int, int], int] = {}  # syscon region -> its regmap
         self.rtc_ids = 0  # next RTC index (rtc0, rtc1, ...)
+        self.timers: dict[int, int] = {}  # pending struct timer_list -> expires (jiffies)
+        self.work: list[int] = []  # queued struct work_struct, in order
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

@@ -147,3 +147,16 @@ int rpm_suspend_cb(void *dev)
     rpm_calls += 100;
     return 0;
 }
+
+/* deferred work and timer callbacks */
+int work_runs, timer_runs;
+
+void work_fn(void *work)
+{
+    work_runs++;
+}
+
+void timer_fn(void *timer)
+{
+    timer_runs++;
+}

@@ -42,6 +42,11 @@ DESCRIPTIONS: dict[str, DeviceDescription] = {
     "armada_37xx_wdt": DeviceDescription(
         (Resource.mem(PHYS_BASE, 0x40),), properties={"marvell,system-controller": 1},
         syscons={1: Resource.mem(PHYS_BASE + 0x10000, 0x1000)}),
+    # linux,extcon-usb-gpio: the USB ID pin on GPIO controller <1> line 5, active high
+    "extcon_usb_gpio": DeviceDescription((), properties={"id-gpios": [1, 5, 0]}),
+    # qcom,pm8941-misc: two interrupts named "usb_id" and "usb_vbus", no registers
+    "extcon_qcom_spmi_misc": DeviceDescription((Resource.irq(IRQ_BASE, "usb_id"),
+                                                Resource.irq(IRQ_BASE + 1, "usb_vbus"))),
     # arm,sp805: one 4 KiB region, primecell ID 0x00141805 (ARM DDI 0270B)
     "sp805_wdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),), periphid=0x00141805),
 }

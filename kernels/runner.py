@@ -34,6 +34,7 @@ class ModuleRun:
     translate_seconds: float = 0.0
     code_cache_bytes: int = 0
     log: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)  # GPIO levels driven, cable states set
 
     @property
     def completed(self) -> bool:
@@ -131,11 +132,14 @@ def run_module(package, name: str, mode: str, btf=None, **machine_options) -> Mo
     run.guest_insns, run.cycles = stats.guest_insns, stats.cycles
     run.translate_seconds, run.code_cache_bytes = stats.translate_seconds, stats.code_cache_bytes
     run.log = [record.text for record in kernel.log]
+    run.events = [f"gpio {line[0]}:{line[1]} = {level}" for _, line, level in kernel.gpio_log]
+    run.events += [f"extcon cable {cable} = {int(state)}" for _, cable, state in kernel.extcon_log]
     return run
 
 
 def first_divergence(native: ModuleRun, translated: ModuleRun) -> str | None:
-    """None if both traces are identical access by access, else the first difference."""
+    """None if both MMIO traces are identical access by access and both kernels logged and
+    did the same (messages, GPIO levels, cable states), else the first difference."""
     for i, (a, b) in enumerate(zip(native.trace, translated.trace)):
         if a.key() != b.key():
             return f"access {i}: native {a.line().strip()} / translated {b.line().strip()}"
@@ -143,6 +147,13 @@ def first_divergence(native: ModuleRun, translated: ModuleRun) -> str | None:
         n = min(len(native.trace), len(translated.trace))
         return (f"access {n}: native has {len(native.trace)} accesses, translated "
                 f"{len(translated.trace)}")
+    for what in ("log", "events"):
+        ours, theirs = getattr(native, what), getattr(translated, what)
+        if ours != theirs:
+            i = next((k for k, (a, b) in enumerate(zip(ours, theirs)) if a != b),
+                     min(len(ours), len(theirs)))
+            return (f"kernel {what} entry {i}: native {ours[i] if i < len(ours) else '(none)'!r}"
+                    f" / translated {theirs[i] if i < len(theirs) else '(none)'!r}")
     return None
 
 

@@ -94,7 +94,26 @@ def irq_set_irq_wake(kernel: Kernel, irq: int, on: int) -> int:
     return 0
 
 
+def irq_get_irqchip_state(kernel: Kernel, irq: int, which: int, state: int) -> int:
+    """The line level (or pending/active/masked state) as the emulated interrupt controller
+    sees it: `Kernel.irq_levels`, 0 unless a description or test raised it."""
+    irq &= 0xFFFFFFFF
+    names = {kernel.btf.enum_value("irqchip_irq_state", n): n for n in (
+        "IRQCHIP_STATE_PENDING", "IRQCHIP_STATE_ACTIVE", "IRQCHIP_STATE_MASKED",
+        "IRQCHIP_STATE_LINE_LEVEL")}
+    kind = names.get(which & 0xFFFFFFFF)
+    if kind is None:
+        return -EINVAL & MASK64
+    action = kernel.irqs.get(irq)
+    value = {"IRQCHIP_STATE_LINE_LEVEL": kernel.irq_levels.get(irq, 0),
+             "IRQCHIP_STATE_MASKED": int(bool(action and action.depth)),
+             "IRQCHIP_STATE_PENDING": 0, "IRQCHIP_STATE_ACTIVE": 0}[kind]
+    kernel.write(state, bytes([value]))
+    return 0
+
+
 FUNCTIONS = {
+    "irq_get_irqchip_state": irq_get_irqchip_state,
     "request_threaded_irq": request_threaded_irq, "free_irq": free_irq,
     "devm_request_threaded_irq": devm_request_threaded_irq,
     "devm_request_any_context_irq": devm_request_any_context_irq,

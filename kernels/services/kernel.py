@@ -144,6 +144,13 @@ class Kernel:
         self.rtc_ids = 0  # next RTC index (rtc0, rtc1, ...)
         self.timers: dict[int, int] = {}  # pending struct timer_list -> expires (jiffies)
         self.work: list[int] = []  # queued struct work_struct, in order
+        self.gpio_descs: dict = {}  # struct gpio_desc -> kernels.services.gpio.GpioDesc
+        self.gpio_values: dict[tuple[int, int], int] = {}  # (phandle, line) -> raw level
+        self.gpio_log: list[tuple[int, tuple[int, int], int]] = []  # (ns, line, level) driven
+        self.gpio_irq_base = 200  # IRQ of GPIO line n is 200 + n
+        self.irq_levels: dict[int, int] = {}  # IRQ line -> level (irq_get_irqchip_state)
+        self.extcon: dict[int, dict[int, bool]] = {}  # struct extcon_dev -> cable -> state
+        self.extcon_log: list[tuple[int, int, bool]] = []  # (ns, cable, state) changes
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

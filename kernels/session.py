@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 
 from emulator.api import load
@@ -44,13 +43,4 @@ def start(package: KernelPackage, name: str, mode: str = "translate", btf: Btf |
 def set_sp_el0(machine, value: int) -> None:
     """arm64 kernels keep `current` (the task_struct) in SP_EL0; per-task stack protector
     canaries are read from it (CONFIG_STACKPROTECTOR_PER_TASK)."""
-    if hasattr(machine, "sysreg"):  # translated: the guest state block's system-register slot
-        from emulator import layout, state
-        from isa.a64.decode import SYSREGS
-
-        machine.write(layout.ENV + state.sysreg_offset(SYSREGS.index("sp_el0")),
-                      struct.pack("<Q", value))
-    else:  # native AArch64 Unicorn
-        from unicorn import arm64_const
-
-        machine.uc.reg_write(arm64_const.UC_ARM64_REG_SP_EL0, value)
+    machine.set_sysreg("sp_el0", value)

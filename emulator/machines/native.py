@@ -30,6 +30,8 @@ EXCP_UDEF, EXCP_SWI, EXCP_BKPT = 1, 2, 7
 # (op0, op1, CRn, CRm, op2) of the system registers whose reads the machine answers itself
 COUNTERS = {(3, 3, 14, 0, 2), (3, 3, 14, 0, 1)}
 CNTFRQ = (3, 3, 14, 0, 0)
+SYSREG_IDS = {"sp_el0": A.UC_ARM64_REG_SP_EL0, "tpidr_el0": A.UC_ARM64_REG_TPIDR_EL0,
+              "tpidr_el1": A.UC_ARM64_REG_TPIDR_EL1, "tpidrro_el0": A.UC_ARM64_REG_TPIDRRO_EL0}
 
 
 class NativeMachine(Machine):
@@ -60,6 +62,21 @@ class NativeMachine(Machine):
 
     def set_reg(self, n: int, value: int) -> None:
         self.uc.reg_write(X_REGS[n], value & (2**64 - 1))
+
+    def sysreg(self, name: str) -> int:
+        """A system register's value (the ones with a Unicorn register id)."""
+        return self.uc.reg_read(self._sysreg_id(name))
+
+    def set_sysreg(self, name: str, value: int) -> None:
+        self.uc.reg_write(self._sysreg_id(name), value & (2**64 - 1))
+
+    @staticmethod
+    def _sysreg_id(name: str) -> int:
+        try:
+            return SYSREG_IDS[name]
+        except KeyError:
+            raise GuestError(f"system register {name!r} is not settable on the native core "
+                             f"(one of {', '.join(SYSREG_IDS)})") from None
 
     def nzcv(self) -> int:
         return (self.uc.reg_read(A.UC_ARM64_REG_NZCV) >> 28) & 0xF

@@ -79,10 +79,8 @@ class TranslatedMachine(Machine):
         return uc
 
     def _init_sysregs(self) -> None:
-        values = {"cntfrq_el0": CNTFRQ_HZ, "currentel": 0}
-        for name, value in values.items():
-            self.write(layout.ENV + state.sysreg_offset(SYSREGS.index(name)),
-                       struct.pack("<Q", value))
+        for name, value in {"cntfrq_el0": CNTFRQ_HZ, "currentel": 0}.items():
+            self.set_sysreg(name, value)
 
     # --- guest state ------------------------------------------------------------------------
 
@@ -100,7 +98,12 @@ class TranslatedMachine(Machine):
         self.uc.reg_write(A.UC_ARM_REG_APSR_NZCV, (value & 0xF) << 28)
 
     def sysreg(self, name: str) -> int:
+        """A system register's value (``isa.a64.decode.SYSREGS`` names)."""
         return self.read_u64(layout.ENV + state.sysreg_offset(SYSREGS.index(name)))
+
+    def set_sysreg(self, name: str, value: int) -> None:
+        self.write(layout.ENV + state.sysreg_offset(SYSREGS.index(name)),
+                   struct.pack("<Q", value & (2**64 - 1)))
 
     def guest_pc_now(self) -> int:
         host = self.uc.reg_read(A.UC_ARM_REG_PC)

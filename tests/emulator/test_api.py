@@ -121,3 +121,17 @@ def test_intercept_replaces_a_guest_function(hwemu):
     m.intercept(m.image.symbol("add").addr, fake_add)
     assert m.call("add", 1, 2) == 1000
     assert calls == [(1, 2)]
+
+
+def test_system_registers_reach_the_guest(hwemu):
+    """MRS of SP_EL0/TPIDR_EL0 sees what the API set (kernel code keeps `current` there)."""
+    from emulator.loader import GuestImage, Segment
+
+    words = [0xD5384100, 0xD53BD041, 0xD65F03C0]  # mrs x0, sp_el0; mrs x1, tpidr_el0; ret
+    code = b"".join(w.to_bytes(4, "little") for w in words)
+    image = GuestImage("<mrs>", "aarch64", 0x400000, [Segment(0x400000, len(code), code, True)])
+    m = hwemu.load(image)
+    m.set_sysreg("sp_el0", 0x1234_5678_9ABC)
+    m.set_sysreg("tpidr_el0", 42)
+    assert m.call(0x400000) == 0x1234_5678_9ABC and m.reg(1) == 42
+    assert m.sysreg("sp_el0") == 0x1234_5678_9ABC

@@ -65,8 +65,8 @@ class KernelSymbols:
                 entry.init(kernel, addr)
         for name, addr in self.traps.items():
             service = self.registry.functions.get(name)
-            machine.intercept(addr, _calling(service, kernel, self.layout.trampoline) if service
-                              else _not_emulated(name, kernel))
+            machine.intercept(addr, _calling(name, service, kernel, self.layout.trampoline)
+                              if service else _not_emulated(name, kernel))
         trampoline = self.layout.trampoline
         machine.map(trampoline, 8)
         machine.write(trampoline, struct.pack("<I", BLR_X16))
@@ -81,10 +81,11 @@ class KernelSymbols:
         return None
 
 
-def _calling(service: Service, kernel: Kernel, trampoline: int):
+def _calling(name: str, service: Service, kernel: Kernel, trampoline: int):
     regs = AAPCS64.args[:service.nargs]
 
     def call(machine) -> None:
+        kernel.calls.append((name, machine.reg(AAPCS64.link) - 4, machine.cycle_now()))
         args = [machine.reg(r) for r in regs]
         if service.variadic:
             args.append(VarArgs(machine, service.nargs))

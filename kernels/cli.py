@@ -31,6 +31,8 @@ def register(subparsers) -> None:
                      help="modules (default: the target driver suite)")
     run.add_argument("--mode", choices=("translate", "native", "both"), default="both")
     run.add_argument("--json", metavar="PATH", help="write the per-module results as JSON")
+    run.add_argument("--trace-dir", metavar="DIR", help="write each run's hardware trace "
+                     "(MMIO accesses and kernel-service calls, per phase) as DIR/MODULE.MODE.trace")
     run.add_argument("--core", default="cortex-m4", help="core of the translated run")
     run.add_argument("--mhz", type=float, help="clock of the translated run's core")
     run.add_argument("--cache", help="cache directory")
@@ -88,12 +90,24 @@ def _run(args: argparse.Namespace) -> int:
         translated = run_module(package, name, "translate", btf, **options) \
             if args.mode != "native" else None
         results.append(report(native, translated))
+        if args.trace_dir:
+            _save_traces(args.trace_dir, [r for r in (native, translated) if r is not None])
     if args.json:
         from pathlib import Path
 
         atomic_write(Path(args.json), json.dumps(results, indent=2).encode() + b"\n")
     print(_format_runs(results, args.mode))
     return 0 if all(r["completed"] for r in results) else 1
+
+
+def _save_traces(directory: str, runs) -> None:
+    from pathlib import Path
+
+    from kernels.runner import hardware_trace
+
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for run in runs:
+        hardware_trace(run).save(Path(directory) / f"{run.module}.{run.mode}.trace")
 
 
 def _format_runs(results: list[dict], mode: str) -> str:

@@ -28,6 +28,8 @@ class ModuleRun:
     phases: dict[str, str] = field(default_factory=dict)  # phase -> "ok" or the error
     phase_cycles: dict[str, int] = field(default_factory=dict)
     phase_slept_ns: dict[str, int] = field(default_factory=dict)
+    phase_starts: dict[str, tuple[int, int]] = field(default_factory=dict)  # (mmio, call) index
+    calls: list = field(default_factory=list)  # (service, caller pc, cycle)
     trace: list = field(default_factory=list)
     guest_insns: int = 0
     cycles: int = 0
@@ -91,6 +93,7 @@ def run_module(package, name: str, mode: str, btf=None, **machine_options) -> Mo
 
     def phase(label: str, action) -> bool:
         cycles, slept = machine.stats.cycles, kernel.slept_ns
+        run.phase_starts[label] = (len(machine.mmio_trace), len(kernel.calls))
         try:
             result = action()
             run.phases[label] = "ok" if not result else f"returned {result}"
@@ -128,6 +131,7 @@ def run_module(package, name: str, mode: str, btf=None, **machine_options) -> Mo
         if not phase(label, action):
             break
     run.trace = list(machine.mmio_trace)
+    run.calls = list(kernel.calls)
     stats = machine.stats
     run.guest_insns, run.cycles = stats.guest_insns, stats.cycles
     run.translate_seconds, run.code_cache_bytes = stats.translate_seconds, stats.code_cache_bytes
@@ -193,3 +197,26 @@ def report(native: ModuleRun | None, translated: ModuleRun | None) -> dict:
             "a53_cycles": native.cycles if native else None,
             "latency_us": latency, "energy_uj": energy,
             "completed": all(r.completed for r in runs)}
+
+
+def hardware_trace(run: ModuleRun):
+    """The run's MMIO accesses and kernel-service calls, each tagged with module, phase and
+    core, in the emulator's hardware-trace format (in order of time)."""
+    from emulator.trace import Event, Trace
+
+    bounds = sorted(run.phase_starts.items(), key=lambda kv: kv[1])
+
+    def phase_of(index: int, which: int) -> str:
+        label = ""
+        for name, starts in bounds:
+            if starts[which] <= index:
+                label = name
+        return label
+
+    context = dict(module=run.module, core=run.core)
+    events = [Event("mmio", a.cycle, a.pc, a.addr, a.width, a.value, a.write,
+                    phase=phase_of(k, 0), **context) for k, a in enumerate(run.trace)]
+    events += [Event("call", cycle, pc, name=service, phase=phase_of(k, 1), **context)
+               for k, (service, pc, cycle) in enumerate(run.calls)]
+    events.sort(key=lambda e: e.cycle)
+    return Trace(events, {"module": run.module, "mode": run.mode, "core": run.core})

@@ -151,6 +151,7 @@ class Kernel:
         self.irq_levels: dict[int, int] = {}  # IRQ line -> level (irq_get_irqchip_state)
         self.extcon: dict[int, dict[int, bool]] = {}  # struct extcon_dev -> cable -> state
         self.extcon_log: list[tuple[int, int, bool]] = []  # (ns, cable, state) changes
+        self.calls: list[tuple[str, int, int]] = []  # (service, caller pc, cycle) in order
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

@@ -51,3 +51,25 @@ def test_cli_json_and_exit_status(kernel_package, tmp_path):
     assert bad.returncode == 1 and bad.stderr == \
         "hwemu: error: no module named 'nope' in the kernel package\n"
     assert not (tmp_path / "bad.json").exists()
+
+
+def test_trace_dir_writes_phase_tagged_hardware_traces(kernel_package, tmp_path):
+    """--trace-dir: each run's MMIO accesses and kernel-service calls, tagged with module,
+    phase and core; the translated and native traces are identical event by event."""
+    from emulator.trace import first_divergence as trace_divergence
+    from emulator.trace import load
+
+    proc = subprocess.run([sys.executable, "-m", "emulator.cli", "drivers", "run", "omap-rng",
+                           "--mode", "both", "--trace-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    translated = load(tmp_path / "omap-rng.translate.trace")
+    native = load(tmp_path / "omap-rng.native.trace")
+    assert trace_divergence(translated.events, native.events) is None
+    phases = {e.phase for e in translated.events}
+    assert {"init", "probe", "remove"} <= phases
+    calls = [e.name for e in translated.events if e.kind == "call"]
+    assert "__platform_driver_register" in calls and "devm_platform_ioremap_resource" in calls
+    assert any(e.kind == "mmio" and e.phase == "probe" for e in translated.events)
+    assert {e.core for e in translated.events} == {"cortex-m4"}
+    assert {e.core for e in native.events} == {"cortex-a53"}

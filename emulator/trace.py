@@ -232,16 +232,19 @@ def export(trace: Trace, fmt: str) -> str:
     raise TraceError(f"unknown export format {fmt!r} (dramsim3 or ramulator)")
 
 
-class ReplayDevice:
-    """A device whose reads come from a recorded trace and whose writes must match it: the
-    run stops at the first access that differs from the recording.  An access the M core
-    splits into words consumes one recorded wide access piece by piece."""
+class ReplayCursor:
+    """The recorded MMIO accesses a replay consumes, in order, shared by every device of the
+    run.  An access the M core splits into words consumes one recorded wide access piece by
+    piece."""
 
-    def __init__(self, name: str, base: int, trace: Trace) -> None:
-        self.name, self.base = name, base
+    def __init__(self, trace: Trace) -> None:
         self.expected = trace.mmio()
         self.position = 0
         self.partial: tuple[Event, int] | None = None  # (wide event, bytes consumed so far)
+
+    @property
+    def remaining(self) -> int:
+        return len(self.expected) - self.position
 
     def _diverged(self, addr: int, width: int, write: bool, value: int | None,
                   event: Event | None) -> TraceError:
@@ -252,8 +255,8 @@ class ReplayDevice:
         return TraceError(f"replay diverged at access {self.position - 1}: guest did {got}, "
                           f"trace has {event.line()}")
 
-    def _take(self, offset: int, width: int, write: bool, value: int | None) -> int:
-        addr = self.base + offset
+    def take(self, addr: int, width: int, write: bool, value: int | None) -> int:
+        """The recorded value for this access (checked against the recording)."""
         if self.partial is None:
             if self.position >= len(self.expected):
                 raise self._diverged(addr, width, write, value, None)
@@ -269,8 +272,16 @@ class ReplayDevice:
         self.partial = (event, done) if done < event.width else None
         return piece
 
+
+class ReplayDevice:
+    """A device at ``base`` whose reads come from a recording and whose writes must match it:
+    the run stops at the first access that differs."""
+
+    def __init__(self, name: str, base: int, cursor: ReplayCursor, size: int = 0) -> None:
+        self.name, self.base, self.cursor, self.size = name, base, cursor, size
+
     def read(self, offset: int, width: int) -> int:
-        return self._take(offset, width, False, None)
+        return self.cursor.take(self.base + offset, width, False, None)
 
     def write(self, offset: int, width: int, value: int) -> None:
-        self._take(offset, width, True, value)
+        self.cursor.take(self.base + offset, width, True, value)

@@ -84,10 +84,14 @@ def _exit(session: ModuleSession) -> None:
         session.call("cleanup_module")
 
 
-def run_module(package, name: str, mode: str, btf=None, **machine_options) -> ModuleRun:
-    """The lifecycle in a ``mode`` machine; stops at the first failing phase."""
+def run_module(package, name: str, mode: str, btf=None, replay=None,
+               **machine_options) -> ModuleRun:
+    """The lifecycle in a ``mode`` machine; stops at the first failing phase.  ``replay``
+    (an emulator.trace.ReplayCursor): every mapped device serves reads from that recording and
+    checks writes against it, instead of the described device models."""
     session = start(package, name, mode, btf, **machine_options)
     machine, kernel = session.machine, session.kernel
+    kernel.replay = replay
     run = ModuleRun(name, mode, machine.stats.core, machine.mhz)
     state: dict = {}
 

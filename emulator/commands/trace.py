@@ -10,7 +10,15 @@ from pathlib import Path
 
 from emulator.api import MODES, load
 from emulator.errors import GuestError
-from emulator.trace import ReplayDevice, Trace, TraceError, export, first_divergence, import_rwmmio
+from emulator.trace import (
+    ReplayCursor,
+    ReplayDevice,
+    Trace,
+    TraceError,
+    export,
+    first_divergence,
+    import_rwmmio,
+)
 from emulator.trace import load as load_trace
 
 
@@ -40,12 +48,14 @@ def register(subparsers) -> None:
     imp.add_argument("--base", type=lambda v: int(v, 0), metavar="ADDR",
                      help="rebase the device's addresses to ADDR")
     imp.set_defaults(func=_import)
-    rep = sub.add_parser("replay", help="run a program with device reads served from a trace "
-                                        "and every write checked against it")
+    rep = sub.add_parser("replay", help="run a driver (or a program) with device reads served "
+                                        "from a trace and every write checked against it")
     rep.add_argument("trace")
-    rep.add_argument("program", metavar="PROGRAM.elf")
-    rep.add_argument("--device", required=True, metavar="BASE:SIZE",
-                     help="where the traced device is mapped, e.g. 0x48000000:0x1000")
+    rep.add_argument("program", metavar="PROGRAM.elf", nargs="?",
+                     help="a program to run instead of the trace's driver module")
+    rep.add_argument("--device", metavar="BASE:SIZE",
+                     help="with PROGRAM: where the traced device is mapped, e.g. "
+                          "0x48000000:0x1000")
     rep.add_argument("--mode", choices=MODES, default="translate")
     rep.set_defaults(func=_replay)
 
@@ -105,14 +115,35 @@ def _import(args) -> int:
 
 def _replay(args) -> int:
     trace = load_trace(args.trace)
-    base, size = parse_region(args.device)
-    machine = load(args.program, args.mode, stdout=sys.stdout.buffer, stderr=sys.stderr.buffer)
-    device = ReplayDevice("replay", base, trace)
-    machine.map_device(base, size, device)
-    result = machine.run()
-    left = len(device.expected) - device.position
-    if left:
-        raise TraceError(f"replay: the guest stopped with {left} recorded accesses not made "
-                         f"(next: {device.expected[device.position].line()})")
-    print(f"replay: {device.position} accesses matched the trace", file=sys.stderr)
-    return result.exit_code
+    cursor = ReplayCursor(trace)
+    if args.program is None:
+        status = _replay_driver(trace, cursor, args.mode)
+    else:
+        if not args.device:
+            raise GuestError("replaying a program needs --device BASE:SIZE")
+        base, size = parse_region(args.device)
+        machine = load(args.program, args.mode, stdout=sys.stdout.buffer,
+                       stderr=sys.stderr.buffer)
+        machine.map_device(base, size, ReplayDevice("replay", base, cursor, size))
+        status = machine.run().exit_code
+    if cursor.remaining:
+        raise TraceError(f"replay: the guest stopped with {cursor.remaining} recorded accesses "
+                         f"not made (next: {cursor.expected[cursor.position].line()})")
+    print(f"replay: {cursor.position} accesses matched the trace", file=sys.stderr)
+    return status
+
+
+def _replay_driver(trace: Trace, cursor: ReplayCursor, mode: str) -> int:
+    """Run the trace's module through its lifecycle with every device replaying the trace."""
+    from kernels.cache import load_package
+    from kernels.runner import run_module
+
+    module = trace.meta.get("module")
+    if not module:
+        raise TraceError("the trace names no driver module: give PROGRAM.elf and --device")
+    run = run_module(load_package(), module, mode, replay=cursor)
+    failed = {p: r for p, r in run.phases.items() if r != "ok"}
+    if failed:
+        phase, reason = next(iter(failed.items()))
+        raise TraceError(f"replay of {module}: {phase} failed: {reason}")
+    return 0

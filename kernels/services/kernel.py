@@ -152,6 +152,7 @@ class Kernel:
         self.extcon: dict[int, dict[int, bool]] = {}  # struct extcon_dev -> cable -> state
         self.extcon_log: list[tuple[int, int, bool]] = []  # (ns, cable, state) changes
         self.calls: list[tuple[str, int, int]] = []  # (service, caller pc, cycle) in order
+        self.replay = None  # emulator.trace.ReplayCursor when devices replay a recording
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:
@@ -269,6 +270,10 @@ class Kernel:
         model = self.model_at(phys, size)
         if model is None:
             model = self.device_models[phys] = RegisterDevice(f"mmio@{phys:x}", size)
+        if self.replay is not None:
+            from emulator.trace import ReplayDevice
+
+            model = ReplayDevice(model.name, virt, self.replay, size)
         self.machine.map_device(virt, size, model)
         self.iomaps.append(IoMapping(phys, size, virt, requested))
         return virt

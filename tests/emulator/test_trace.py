@@ -9,7 +9,8 @@ import pytest
 from emulator.api import load
 from emulator.mmio import MmioAccess
 from emulator.toolchain import compile_c
-from emulator.trace import ReplayDevice, Trace, TraceError, export, first_divergence, import_rwmmio
+from emulator.trace import (ReplayCursor, ReplayDevice, Trace, TraceError, export,
+                            first_divergence, import_rwmmio)
 from emulator.trace import load as load_trace
 
 HERE = Path(__file__).parent / "programs"
@@ -94,7 +95,7 @@ def test_replay_stops_at_a_mismatched_write(tmp_path, elf):
 def test_replay_device_consumes_split_accesses():
     trace = Trace()
     trace.add_mmio(MmioAccess(0, 4, 0x1000, 8, 0x1122334455667788, False))
-    device = ReplayDevice("d", 0x1000, trace)
+    device = ReplayDevice("d", 0x1000, ReplayCursor(trace))
     assert device.read(0, 4) == 0x55667788 and device.read(4, 4) == 0x11223344
     with pytest.raises(TraceError, match="trace ended"):
         device.read(0, 4)

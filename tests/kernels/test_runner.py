@@ -73,3 +73,29 @@ def test_trace_dir_writes_phase_tagged_hardware_traces(kernel_package, tmp_path)
     assert any(e.kind == "mmio" and e.phase == "probe" for e in translated.events)
     assert {e.core for e in translated.events} == {"cortex-m4"}
     assert {e.core for e in native.events} == {"cortex-a53"}
+
+
+def test_driver_replays_its_recorded_trace(kernel_package, tmp_path):
+    """hwemu trace replay TRACE: the module named in the trace runs its lifecycle with every
+    device read served from the recording and every write checked against it."""
+    from dataclasses import replace
+
+    from emulator.trace import load
+
+    cli = [sys.executable, "-m", "emulator.cli"]
+    subprocess.run(cli + ["drivers", "run", "omap-rng", "--mode", "native", "--trace-dir",
+                          str(tmp_path)], check=True, capture_output=True, timeout=300)
+    recorded = tmp_path / "omap-rng.native.trace"
+    proc = subprocess.run(cli + ["trace", "replay", str(recorded), "--mode", "translate"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "accesses matched the trace" in proc.stderr
+    trace = load(recorded)
+    first_write = next(k for k, e in enumerate(trace.events) if e.kind == "mmio" and e.write)
+    trace.events[first_write] = replace(trace.events[first_write],
+                                        value=trace.events[first_write].value ^ 1)
+    trace.save(tmp_path / "tampered.trace")
+    proc = subprocess.run(cli + ["trace", "replay", str(tmp_path / "tampered.trace")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1
+    assert "replay" in proc.stderr and "diverged" in proc.stderr

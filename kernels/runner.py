@@ -10,8 +10,13 @@ from emulator.mmio import RegisterDevice
 from isa.errors import HwemuError
 from kernels.descriptions import DeviceDescription, description_for
 from kernels.driver_core import pm_callback, probe, remove
-from kernels.objects import (IORESOURCE_MEM, DeviceNode, build_amba_device, build_node,
-                             build_platform_device)
+from kernels.objects import (
+    IORESOURCE_MEM,
+    DeviceNode,
+    build_amba_device,
+    build_node,
+    build_platform_device,
+)
 from kernels.services.deferred import run_due
 from kernels.session import ModuleSession, start
 

@@ -4,8 +4,8 @@ resources, shared by every service handler (the ``kernel`` argument)."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from kernels.btf import Btf
 from kernels.errors import KernelServiceError

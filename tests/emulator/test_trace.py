@@ -9,8 +9,15 @@ import pytest
 from emulator.api import load
 from emulator.mmio import MmioAccess
 from emulator.toolchain import compile_c
-from emulator.trace import (ReplayCursor, ReplayDevice, Trace, TraceError, export,
-                            first_divergence, import_rwmmio)
+from emulator.trace import (
+    ReplayCursor,
+    ReplayDevice,
+    Trace,
+    TraceError,
+    export,
+    first_divergence,
+    import_rwmmio,
+)
 from emulator.trace import load as load_trace
 
 HERE = Path(__file__).parent / "programs"

@@ -137,3 +137,19 @@ def test_hwrng_registration_calls_the_driver(km, btf, dev):
     assert km.kernel.early_randomness == bytes((i * 7 + 1) & 0xFF for i in range(32))
     assert km.kernel.registered["hwrng"] == [rng]
     assert km.machine.call("register_rng", rng) == (-1700 + 1) & 0xFFFFFFFF  # -EEXIST, no init
+
+
+def test_pwm_chip_registration_and_release(km, btf, dev):
+    chip = km.machine.alloc(btf.sizeof("pwm_chip"))
+    ops = km.machine.alloc(btf.sizeof("pwm_ops"))
+    km.kernel.put(chip, "pwm_chip", "npwm", 2)
+    km.kernel.put(chip, "pwm_chip", "ops", ops)
+    assert km.service("devm_pwmchip_add", dev, chip) == neg(22)  # ops->apply missing
+    km.kernel.put(ops, "pwm_ops", "apply", 0x1234)
+    assert km.service("devm_pwmchip_add", dev, chip) == 0
+    pwms, size = km.kernel.get(chip, "pwm_chip", "pwms"), btf.sizeof("pwm_device")
+    assert [km.kernel.get(pwms + k * size, "pwm_device", "hwpwm") for k in range(2)] == [0, 1]
+    assert km.kernel.get(pwms + size, "pwm_device", "chip") == chip
+    assert km.kernel.registered["pwm"] == [chip]
+    km.kernel.devres_release_all(dev)
+    assert km.kernel.registered["pwm"] == []

@@ -129,7 +129,70 @@ def clk_round_rate(kernel: Kernel, clk: int, rate: int) -> int:
     return rate if _state(kernel, clk) is not None else 0
 
 
+# --- clk_bulk: arrays of struct clk_bulk_data {const char *id; struct clk *clk;} -------------
+
+def _bulk(kernel: Kernel, num: int, clks: int) -> list[int]:
+    size = kernel.btf.sizeof("clk_bulk_data")
+    return [kernel.get(clks + k * size, "clk_bulk_data", "clk") for k in range(num)]
+
+
+def clk_bulk_get_all(kernel: Kernel, dev: int, out: int) -> int:
+    """One clock per "clock-names" entry of the device's node (of_clk_bulk_get_all); 0 when
+    the node names none."""
+    from kernels.services.of import _strings, property_value
+
+    node = kernel.get(dev, "device", "of_node")
+    names = _strings(property_value(kernel, node, b"clock-names") or b"") or []
+    if not names:
+        return 0
+    size = kernel.btf.sizeof("clk_bulk_data")
+    array = kernel.heap.alloc(size * len(names))
+    for k, name in enumerate(names):
+        con_id = kernel.heap_string(name.decode("latin-1"))
+        kernel.put(array + k * size, "clk_bulk_data", "id", con_id)
+        kernel.put(array + k * size, "clk_bulk_data", "clk", clk_get(kernel, dev, con_id))
+    kernel.write(out, array.to_bytes(8, "little"))
+    return len(names)
+
+
+def clk_bulk_put_all(kernel: Kernel, num: int, clks: int) -> None:
+    for clk in _bulk(kernel, num, clks):
+        clk_put(kernel, clk)
+    if clks:
+        kernel.heap.free(clks)
+
+
+def clk_bulk_prepare(kernel: Kernel, num: int, clks: int) -> int:
+    for clk in _bulk(kernel, num, clks):
+        clk_prepare(kernel, clk)
+    return 0
+
+
+def clk_bulk_unprepare(kernel: Kernel, num: int, clks: int) -> None:
+    for clk in reversed(_bulk(kernel, num, clks)):
+        clk_unprepare(kernel, clk)
+
+
+def clk_bulk_enable(kernel: Kernel, num: int, clks: int) -> int:
+    for clk in _bulk(kernel, num, clks):
+        result = clk_enable(kernel, clk)
+        if result:
+            return result
+    return 0
+
+
+def clk_bulk_disable(kernel: Kernel, num: int, clks: int) -> None:
+    for clk in reversed(_bulk(kernel, num, clks)):
+        clk_disable(kernel, clk)
+
+
 FUNCTIONS = {
+    "clk_bulk_get_all": clk_bulk_get_all,
+    "clk_bulk_put_all": clk_bulk_put_all,
+    "clk_bulk_prepare": clk_bulk_prepare,
+    "clk_bulk_unprepare": clk_bulk_unprepare,
+    "clk_bulk_enable": clk_bulk_enable,
+    "clk_bulk_disable": clk_bulk_disable,
     "clk_get": clk_get, "clk_put": clk_put, "devm_clk_get": devm_clk_get,
     "devm_clk_get_optional": devm_clk_get, "devm_clk_get_enabled": devm_clk_get_enabled,
     "devm_clk_get_optional_enabled": devm_clk_get_enabled, "devm_clk_put": devm_clk_put,

@@ -153,6 +153,7 @@ class Kernel:
         self.extcon_log: list[tuple[int, int, bool]] = []  # (ns, cable, state) changes
         self.calls: list[tuple[str, int, int]] = []  # (service, caller pc, cycle) in order
         self.replay = None  # emulator.trace.ReplayCursor when devices replay a recording
+        self.resets: dict[int, dict] = {}  # reset control -> its state
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

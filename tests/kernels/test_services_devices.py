@@ -153,3 +153,40 @@ def test_pwm_chip_registration_and_release(km, btf, dev):
     assert km.kernel.registered["pwm"] == [chip]
     km.kernel.devres_release_all(dev)
     assert km.kernel.registered["pwm"] == []
+
+
+def test_bulk_clocks_follow_clock_names(km, btf, dev):
+    km.kernel.clock_rates["bus"] = 50_000_000
+    out = km.machine.alloc(8)
+    km.kernel.put(dev, "device", "of_node", build_node(km.kernel, DeviceNode("usb@0", {})))
+    assert km.service("clk_bulk_get_all", dev, out) == 0  # no "clock-names": no clocks
+    node = build_node(km.kernel, DeviceNode("usb@1000", {"clock-names": ["ref", "bus"]}))
+    km.kernel.put(dev, "device", "of_node", node)
+    assert km.service("clk_bulk_get_all", dev, out) == 2
+    array = km.kernel.u64(out)
+    clks = [km.kernel.get(array + 16 * k, "clk_bulk_data", "clk") for k in range(2)]
+    assert [km.kernel.clocks[c].con_id for c in clks] == ["ref", "bus"]
+    assert km.service("clk_bulk_prepare", 2, array) == 0
+    assert km.service("clk_bulk_enable", 2, array) == 0
+    assert all(km.kernel.clocks[c].enable_count == 1 for c in clks)
+    assert km.service("clk_get_rate", clks[1]) == 50_000_000
+    km.service("clk_bulk_disable", 2, array)
+    km.service("clk_bulk_unprepare", 2, array)
+    assert all(km.kernel.clocks[c].prepare_count == 0 for c in clks)
+    km.service("clk_bulk_put_all", 2, array)
+    assert not set(clks) & set(km.kernel.clocks)
+
+
+def test_reset_controls_and_platform_population(km):
+    plain = build_node(km.kernel, DeviceNode("usb@0", {}))
+    assert km.service("of_reset_control_array_get", plain, 0, 1, 1) == 0  # optional: NULL
+    assert km.service("of_reset_control_array_get", plain, 0, 0, 1) == neg(2)  # -ENOENT
+    assert km.service("reset_control_assert", 0) == 0  # NULL control: no-op
+    with_resets = build_node(km.kernel, DeviceNode("usb@1", {"resets": [1, 2]}))
+    rstc = km.service("of_reset_control_array_get", with_resets, 0, 0, 1)
+    assert km.service("reset_control_assert", rstc) == 0 and km.kernel.resets[rstc]["asserted"]
+    assert km.service("reset_control_deassert", rstc) == 0
+    assert not km.kernel.resets[rstc]["asserted"]
+    km.service("reset_control_put", rstc)
+    assert rstc not in km.kernel.resets
+    assert km.service("of_platform_populate", plain, 0, 0, 0) == 0

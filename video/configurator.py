@@ -175,6 +175,9 @@ class Configurator:
     def configure(self, ops: list[str], targets: list[float], ingest_budget: float | None = None,
                   storage_budget: float | None = None, coalesce: bool = True,
                   cascades: list[list[str]] = ()) -> Configuration:
+        """The storage formats for ``ops`` alone and the stages of ``cascades`` at each target
+        (steps 1-3 of the module doc; ``coalesce=False`` stops after step 2). Budgets: cores
+        for real-time ingestion, bytes per day."""
         consumers = self.consumers(ops, targets, cascades)
         groups: dict[StorageFormat, list[Consumer]] = {}
         for c in consumers:
@@ -201,18 +204,20 @@ class Configurator:
         final.budget_costs = costs
         return final
 
-    def _build(self, consumers, groups, ingest_budget, storage_budget) -> Configuration:
+    def _build(self, consumers: list[Consumer], groups: dict[StorageFormat, list[Consumer]],
+               ingest_budget: float | None, storage_budget: float | None) -> Configuration:
         serving = {c.key: fmt for fmt, cs in groups.items() for c in cs}
         formats = sorted(groups)
         budgets = {"ingest_cores": ingest_budget, "storage_bytes_per_day": storage_budget}
         return Configuration(consumers, formats, serving, {f.id: self.meter(f) for f in formats},
                              budgets)
 
-    def _best_for(self, consumers: list[Consumer]) -> StorageFormat:
+    def _best_for(self, consumers: list[Consumer]) -> StorageFormat | None:
         """The storage format for a group of consumers: their joined fidelity, coded to keep up
-        with the fastest of them."""
+        with the fastest of them; None when no format serves them all (raw and lossy)."""
         fidelity = reduce(Fidelity.join, (c.point.fidelity for c in consumers))
-        return pick_coding(fidelity, max(c.required_speed for c in consumers), self.meter)
+        fmt = pick_coding(fidelity, max(c.required_speed for c in consumers), self.meter)
+        return fmt if all(fmt.serves(c.point.fidelity) for c in consumers) else None
 
     def _free_merge(self, groups: dict, a: StorageFormat, b: StorageFormat,
                     merged: StorageFormat) -> float | None:
@@ -239,6 +244,8 @@ class Configurator:
             for i, a in enumerate(items):
                 for b in items[i + 1:]:
                     merged = self._best_for(groups[a] + groups[b])
+                    if merged is None:
+                        continue
                     value = self._free_merge(groups, a, b, merged)
                     if value is not None and (best is None or value > best[0]):
                         best = (value, a, b, merged)
@@ -269,7 +276,9 @@ class Configurator:
             items = sorted(groups)
             for i, a in enumerate(items):
                 for b in items[i + 1:]:
-                    moves.append(_replace(groups, [a, b], self._best_for(groups[a] + groups[b])))
+                    merged = self._best_for(groups[a] + groups[b])
+                    if merged is not None:
+                        moves.append(_replace(groups, [a, b], merged))
                 base = reduce(Fidelity.join, (c.point.fidelity for c in groups[a]))
                 moves.extend(_replace(groups, [a], alt) for alt in codings_for(base) if alt != a)
             current_loss = loss(groups)

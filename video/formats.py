@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
@@ -140,6 +140,14 @@ class StorageFormat:
     def id(self) -> str:
         return f"{self.fidelity.id}_{self.coding.id}"
 
+    def serves(self, consumption: Fidelity) -> bool:
+        """True when frames of ``consumption`` can be derived from this format. Quality only
+        goes one way: raw frames serve lossless consumers only, since a lossy consumer's
+        accuracy was profiled on coded frames and pristine ones behave differently (frame
+        difference fires more often on them, for one)."""
+        return (self.fidelity.richer_or_equal(consumption)
+                and (self.coding.kind != "raw" or consumption.quality == 0))
+
 
 # The "golden" format: what the source decodes to (full resolution, every frame, colour) kept at
 # x264's visually lossless quality, one keyframe per segment.
@@ -176,12 +184,12 @@ def fidelity_grid(scales=KNOBS.scales, strides=KNOBS.strides, crops=KNOBS.crops,
 
 
 def codings_for(fidelity: Fidelity, knobs: KnobValues = KNOBS) -> list[StorageFormat]:
-    """The storage formats that keep exactly ``fidelity``: every H.264 coding, and raw frames
-    of the same fidelity at quality 0 (raw is richer in quality, so it can serve it too)."""
-    formats = [StorageFormat(fidelity, Coding("h264", g, p))
-               for g, p in product(knobs.keyframe_intervals, knobs.presets)]
-    formats.append(StorageFormat(replace(fidelity, quality=0), RAW))
-    return formats
+    """The storage formats that keep exactly ``fidelity``: raw frames for quality 0, every
+    H.264 coding otherwise."""
+    if fidelity.quality == 0:
+        return [StorageFormat(fidelity, RAW)]
+    return [StorageFormat(fidelity, Coding("h264", g, p))
+            for g, p in product(knobs.keyframe_intervals, knobs.presets)]
 
 
 def segment_frames(fps: float) -> int:

@@ -26,6 +26,7 @@ from video import codec
 from video.formats import (
     FULL_FIDELITY,
     GOLDEN,
+    RAW,
     Fidelity,
     StorageFormat,
     derive_frame,
@@ -39,7 +40,7 @@ from video.paths import cache_dir
 PROFILE_SECONDS = 8.0  # least length of the profiling clip, in whole segment windows
 PROFILE_SHARE = 0.4  # ... or this share of the video's windows, up to PROFILE_MAX_WINDOWS
 PROFILE_MAX_WINDOWS = 30
-PROFILE_VERSION = 5  # bump when the measurement method changes (invalidates cached profiles)
+PROFILE_VERSION = 6  # bump when the measurement method changes (invalidates cached profiles)
 # Lossy consumption fidelities are rendered with the golden format's coding at their quality, so
 # the full-fidelity candidate is exactly the golden format (the accuracy reference).
 QUALITY_PROBE = GOLDEN.coding
@@ -68,8 +69,8 @@ class ProfileGrid:
 # Default: every scale and stride of formats.KNOBS, the two richest crops and two qualities;
 # the quick grid keeps tests and the demo to seconds.
 DEFAULT_GRID = ProfileGrid((1.0, 0.75, 0.5, 0.375, 0.25, 0.125), (1, 2, 4, 8, 16),
-                           (1.0, 0.75), (18, 28))
-QUICK_GRID = ProfileGrid((1.0, 0.5, 0.25), (1, 2, 4, 8), (1.0,), (18, 28))
+                           (1.0, 0.75), (0, 18, 28))
+QUICK_GRID = ProfileGrid((1.0, 0.5, 0.25), (1, 2, 4, 8), (1.0,), (0, 18, 28))
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ class Profiler:
         """Each excerpt's sampled frames at ``fidelity``, encoded and decoded exactly as a
         stored segment of that fidelity with the profiling coding would be."""
         w, h = self.info.width, self.info.height
-        fmt = StorageFormat(fidelity, QUALITY_PROBE)
+        fmt = StorageFormat(fidelity, RAW if fidelity.quality == 0 else QUALITY_PROBE)
         out = []
         for excerpt in self.excerpts:
             frames = [derive_frame(f, FULL_FIDELITY, fidelity, w, h)

@@ -5,17 +5,17 @@ derives from, so that the cascade meets the target on the profiling clip at the 
 Execution runs window by window (one segment window of source frames at a time): a stage reads
 its own stored format, decodes only the frames it needs, derives its consumption fidelity, and
 sees only the frames that passed the earlier stages. Stateful operators (diff, motion) start
-afresh in every window, as in the profile and the reference, so all three agree on semantics. A sampled stage's result on a frame is its
-result on the last sampled frame at or before it. The answer is the matching timestamps, the
-speed (video seconds per second of wall time plus modeled I/O) and the F1 against the same
-cascade on the golden (full-fidelity) format.
+afresh in every window, as in the profile and the reference, so all three agree on semantics.
+A sampled stage's result on a frame is its result on the last sampled frame at or before it.
+The answer is the matching timestamps, the speed (video seconds per second of wall time plus
+modeled I/O) and the F1 against the same cascade on the golden (full-fidelity) format.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import product
 from math import prod
 
@@ -26,9 +26,9 @@ from video.errors import InfeasibleTargetError, UnknownOperatorError
 from video.formats import (
     FULL_FIDELITY,
     GOLDEN,
-    RAW,
     Fidelity,
     StorageFormat,
+    codings_for,
     derive_frame,
 )
 from video.operators import OPERATOR_SPECS, f1_score, make_operator, parse_operators
@@ -126,14 +126,13 @@ class _Option:
 def _options(profile: Profile, formats: list[StorageFormat] | None, op: str) -> list[_Option]:
     """Each profiled fidelity of ``op`` with the fastest stored format it derives from, Pareto-
     pruned on (F1, standalone speed). ``formats=None`` plans for an ideal store that holds
-    every fidelity as raw frames read for free (used to decide what to store)."""
+    every fidelity and reads it for free (used to decide what to store)."""
     options = []
     for p in profile.consumption[op]:
         if formats is None:
-            ideal = StorageFormat(replace(p.fidelity, quality=0), RAW)
-            options.append(_Option(p, ideal, float("inf")))
+            options.append(_Option(p, codings_for(p.fidelity)[0], float("inf")))
             continue
-        sources = [f for f in formats if f.fidelity.richer_or_equal(p.fidelity)]
+        sources = [f for f in formats if f.serves(p.fidelity)]
         if sources:
             best = max(sources, key=lambda f: profile.storage[f.id].retrieval_speed)
             options.append(_Option(p, best, profile.storage[best.id].retrieval_speed))

@@ -84,3 +84,11 @@ def test_segments_align_with_every_stride():
         n = segment_frames(fps)
         assert all(n % k == 0 for k in KNOBS.strides)
         assert abs(n / fps - 2.0) <= max(KNOBS.strides) / fps
+
+
+def test_raw_frames_serve_only_lossless_consumers():
+    raw = StorageFormat(Fidelity(1.0, 1, 1.0, 0, True), RAW)
+    assert raw.serves(Fidelity(0.5, 2, 1.0, 0, False))
+    assert not raw.serves(Fidelity(0.5, 2, 1.0, 28, False))
+    assert GOLDEN.serves(Fidelity(0.5, 2, 1.0, 28, False))
+    assert not GOLDEN.serves(Fidelity(0.5, 2, 1.0, 0, False))

@@ -56,7 +56,7 @@ def test_configuration_serves_every_consumer(profiler):
     unmerged = conf.configure(OPS, [0.8, 0.95], cascades=CASCADE, coalesce=False)
     assert len(config.formats) <= len(unmerged.formats)
     for c in config.consumers:
-        assert config.serving[c.key].fidelity.richer_or_equal(c.point.fidelity)
+        assert config.serving[c.key].serves(c.point.fidelity)
     assert config.storage_bytes_per_day <= unmerged.storage_bytes_per_day
     # a storage budget below the configured need forces merges or fails clearly
     tight = 0.6 * config.storage_bytes_per_day

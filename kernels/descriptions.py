@@ -47,6 +47,9 @@ DESCRIPTIONS: dict[str, DeviceDescription] = {
     # qcom,pm8941-misc: two interrupts named "usb_id" and "usb_vbus", no registers
     "extcon_qcom_spmi_misc": DeviceDescription((Resource.irq(IRQ_BASE, "usb_id"),
                                                 Resource.irq(IRQ_BASE + 1, "usb_vbus"))),
+    # pwm-fan: PWM controller <1> channel 0 at 25 kHz (40,000 ns), normal polarity; no supply,
+    # tachometer or cooling levels (all optional in the binding)
+    "pwm_fan": DeviceDescription((), properties={"pwms": [1, 0, 40000, 0]}),
     # arm,sp805: one 4 KiB region, primecell ID 0x00141805 (ARM DDI 0270B)
     "sp805_wdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),), periphid=0x00141805),
 }

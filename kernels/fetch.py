@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kernels.cache import KernelPackage, linux_dir, write_manifest
@@ -139,7 +139,7 @@ def fetch(cache: str | Path | None = None, progress: bool | None = None) -> Kern
             shutil.rmtree(final)
         tree.rename(final)
         record = KernelPackage(release, package, version, release,
-                               datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                               datetime.now(UTC).isoformat(timespec="seconds"),
                                debs[0].stat().st_size, str(linux))
     write_manifest(linux, record)
     steps.update()

@@ -147,6 +147,8 @@ def run_module(package, name: str, mode: str, btf=None, replay=None,
     run.log = [record.text for record in kernel.log]
     run.events = [f"gpio {line[0]}:{line[1]} = {level}" for _, line, level in kernel.gpio_log]
     run.events += [f"extcon cable {cable} = {int(state)}" for _, cable, state in kernel.extcon_log]
+    run.events += [f"pwm {line[0]}:{line[1]} period={period} duty={duty} enabled={enabled}"
+                   for _, line, period, duty, enabled in kernel.pwm_log]
     return run
 
 

@@ -154,6 +154,9 @@ class Kernel:
         self.calls: list[tuple[str, int, int]] = []  # (service, caller pc, cycle) in order
         self.replay = None  # emulator.trace.ReplayCursor when devices replay a recording
         self.resets: dict[int, dict] = {}  # reset control -> its state
+        self.pwms: dict[int, tuple[int, int]] = {}  # pwm_device -> (provider phandle, channel)
+        self.pwm_log: list[tuple] = []  # (ns, (phandle, channel), period, duty, enabled)
+        self.regulators: dict[int, dict] = {}  # regulator -> its state
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

@@ -1,10 +1,16 @@
-"""The PWM core as chip drivers call it (drivers/pwm/core.c): chip registration."""
+"""The PWM core (drivers/pwm/core.c): chip registration for PWM controller drivers, and PWM
+lookup by the "pwms" device-tree property (<phandle channel period flags> cells) for consumers,
+whose applied states are logged so both machines can be compared."""
 
 from __future__ import annotations
 
-from kernels.services.kernel import Kernel
+import struct
 
-EINVAL = 22
+from kernels.services.kernel import Kernel
+from kernels.services.of import property_value
+
+EINVAL, ENOENT = 22, 2
+PWM_POLARITY_INVERTED = 1
 MASK64 = (1 << 64) - 1
 
 
@@ -43,7 +49,46 @@ def devm_pwmchip_add(kernel: Kernel, dev: int, chip: int) -> int:
     return result
 
 
+def devm_pwm_get(kernel: Kernel, dev: int, con_id: int) -> int:
+    """The PWM the device's "pwms" property names (its first channel), with the period and
+    polarity of its cells as the PWM's arguments; -ENOENT if the device names none."""
+    node = kernel.get(dev, "device", "of_node")
+    value = property_value(kernel, node, b"pwms") if node else None
+    if value is None or len(value) < 12:
+        return -ENOENT & MASK64
+    cells = struct.unpack(f">{len(value) // 4}I", value[:16])
+    phandle, channel, period = cells[:3]
+    flags = cells[3] if len(cells) > 3 else 0
+    pwm = kernel.heap.alloc(kernel.btf.sizeof("pwm_device"))
+    kernel.write(pwm, bytes(kernel.btf.sizeof("pwm_device")))
+    kernel.put(pwm, "pwm_device", "hwpwm", channel)
+    kernel.put(pwm, "pwm_device", "pwm", phandle << 8 | channel)
+    kernel.put(pwm, "pwm_device", "args.period", period)
+    kernel.put(pwm, "pwm_device", "args.polarity", flags & PWM_POLARITY_INVERTED)
+    kernel.put(pwm, "pwm_device", "label", con_id)
+    kernel.pwms[pwm] = (phandle, channel)
+    kernel.devres_add(dev, "devm_pwm_get", pwm, lambda: kernel.pwms.pop(pwm, None))
+    return pwm
+
+
+def pwm_apply_state(kernel: Kernel, pwm: int, state: int) -> int:
+    """Validate and apply a struct pwm_state (pwm_apply_state()); the change is logged."""
+    if pwm not in kernel.pwms or not state:
+        return -EINVAL & MASK64
+    period = kernel.get(state, "pwm_state", "period")
+    duty = kernel.get(state, "pwm_state", "duty_cycle")
+    enabled = kernel.get(state, "pwm_state", "enabled") & 1
+    if period == 0 or duty > period:
+        return -EINVAL & MASK64
+    size = kernel.btf.sizeof("pwm_state")
+    kernel.write(pwm + kernel.offset("pwm_device", "state"), kernel.read(state, size))
+    kernel.pwm_log.append((kernel.now_ns(), kernel.pwms[pwm], period, duty, enabled))
+    return 0
+
+
 FUNCTIONS = {
+    "devm_pwm_get": devm_pwm_get,
+    "pwm_apply_state": pwm_apply_state,
     "pwmchip_add": pwmchip_add,
     "pwmchip_remove": pwmchip_remove,
     "devm_pwmchip_add": devm_pwmchip_add,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 from kernels.errors import ServiceError
 from kernels.services.convention import AAPCS64

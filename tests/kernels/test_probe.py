@@ -4,8 +4,13 @@ on devices built from BTF (MMIO regions are plain memory until device models att
 import pytest
 
 from kernels.driver_core import pm_callback, probe, remove
-from kernels.objects import (DeviceNode, Resource, build_amba_device, build_node,
-                             build_platform_device)
+from kernels.objects import (
+    DeviceNode,
+    Resource,
+    build_amba_device,
+    build_node,
+    build_platform_device,
+)
 from kernels.session import start
 
 PHYS = 0x30000000

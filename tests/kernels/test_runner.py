@@ -44,9 +44,9 @@ def test_cli_json_and_exit_status(kernel_package, tmp_path):
     assert [r["module"] for r in data] == ["tegra_wdt", "meson-rng"]
     assert all(r["traces_identical"] and r["description"] == "derived" for r in data)
     assert "2/2 modules completed every phase" in done.stdout
-    partial = hwemu("drivers", "run", "pwm-fan", "--mode", "native")
+    partial = hwemu("drivers", "run", "hisi_thermal", "--mode", "native")
     assert partial.returncode == 1
-    assert "probe: kernel service not emulated: devm_pwm_get" in partial.stdout
+    assert "probe: kernel service not emulated: devm_thermal_of_zone_register" in partial.stdout
     bad = hwemu("drivers", "run", "nope", "--json", str(tmp_path / "bad.json"))
     assert bad.returncode == 1 and bad.stderr == \
         "hwemu: error: no module named 'nope' in the kernel package\n"
@@ -99,3 +99,12 @@ def test_driver_replays_its_recorded_trace(kernel_package, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1
     assert "replay" in proc.stderr and "diverged" in proc.stderr
+
+
+def test_pwm_fan_drives_its_pwm_through_the_lifecycle(kernel_package, btf):
+    runs = [run_module(kernel_package, "pwm-fan", mode, btf) for mode in ("native", "translate")]
+    for run in runs:
+        assert run.completed and run.description == "written"
+    assert runs[0].events == runs[1].events
+    enabled = [e.endswith("enabled=1") for e in runs[1].events]
+    assert enabled.count(True) == 2 and not enabled[-1]  # probe and resume on, then off

@@ -190,3 +190,37 @@ def test_reset_controls_and_platform_population(km):
     km.service("reset_control_put", rstc)
     assert rstc not in km.kernel.resets
     assert km.service("of_platform_populate", plain, 0, 0, 0) == 0
+
+
+def test_pwm_consumer_lookup_and_apply(km, btf, dev):
+    assert km.service("devm_pwm_get", dev, 0) == neg(2)  # no "pwms": -ENOENT
+    node = build_node(km.kernel, DeviceNode("fan", {"pwms": [1, 2, 1000, 1]}))
+    km.kernel.put(dev, "device", "of_node", node)
+    pwm = km.service("devm_pwm_get", dev, 0)
+    assert km.kernel.get(pwm, "pwm_device", "args.period") == 1000
+    assert km.kernel.get(pwm, "pwm_device", "args.polarity") == 1
+    state = km.machine.alloc(btf.sizeof("pwm_state"))
+    km.kernel.put(state, "pwm_state", "period", 1000)
+    km.kernel.put(state, "pwm_state", "duty_cycle", 1500)
+    assert km.service("pwm_apply_state", pwm, state) == neg(22)  # duty above period
+    km.kernel.put(state, "pwm_state", "duty_cycle", 250)
+    km.kernel.put(state, "pwm_state", "enabled", 1)
+    assert km.service("pwm_apply_state", pwm, state) == 0
+    assert km.kernel.get(pwm, "pwm_device", "state.duty_cycle") == 250
+    assert km.kernel.pwm_log[-1][1:] == ((1, 2), 1000, 250, 1)
+
+
+def test_regulator_supplies(km, dev):
+    km.kernel.put(dev, "device", "of_node", build_node(km.kernel, DeviceNode("fan", {})))
+    assert km.service("devm_regulator_get_optional", dev, km.string(b"fan")) == neg(19)
+    dummy = km.service("devm_regulator_get", dev, km.string(b"vdd"))
+    assert km.service("regulator_is_enabled", dummy) == 1  # the always-on dummy
+    node = build_node(km.kernel, DeviceNode("fan", {"fan-supply": 7}))
+    km.kernel.put(dev, "device", "of_node", node)
+    reg = km.service("devm_regulator_get_optional", dev, km.string(b"fan"))
+    assert km.service("regulator_is_enabled", reg) == 0
+    assert km.service("regulator_enable", reg) == 0 and km.service("regulator_is_enabled", reg)
+    assert km.service("regulator_disable", reg) == 0
+    assert km.service("regulator_disable", reg) == neg(5)  # unbalanced
+    km.kernel.devres_release_all(dev)
+    assert not km.kernel.regulators

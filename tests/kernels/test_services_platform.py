@@ -5,8 +5,14 @@ import struct
 
 import pytest
 
-from kernels.objects import (DeviceNode, Resource, build_amba_device, build_node,
-                             build_platform_device, encode_property)
+from kernels.objects import (
+    DeviceNode,
+    Resource,
+    build_amba_device,
+    build_node,
+    build_platform_device,
+    encode_property,
+)
 
 MASK = (1 << 64) - 1
 EINVAL, ENODATA, EOVERFLOW, ENXIO, EBUSY = 22, 61, 75, 6, 16

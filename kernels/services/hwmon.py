@@ -1,0 +1,57 @@
+"""Hardware-monitoring and thermal cooling-device registration (drivers/hwmon/hwmon.c,
+drivers/thermal/thermal_core.c), as fan and sensor drivers call them."""
+
+from __future__ import annotations
+
+from kernels.services.convention import GuestCall
+from kernels.services.kernel import Kernel
+
+EINVAL = 22
+MASK64 = (1 << 64) - 1
+
+
+def devm_hwmon_device_register_with_info(kernel: Kernel, dev: int, name: int, drvdata: int,
+                                         info: int, groups: int) -> int:
+    """A hwmon class device for the chip description ``info`` (name required, as the core's
+    checks do)."""
+    if not name or not kernel.cstring(name) or (not info and not groups):
+        return -EINVAL & MASK64
+    hwmon = kernel.heap.alloc(kernel.btf.sizeof("struct device"))
+    kernel.write(hwmon, bytes(kernel.btf.sizeof("struct device")))
+    kernel.put(hwmon, "device", "parent", dev)
+    kernel.put(hwmon, "device", "driver_data", drvdata)
+    devices = kernel.registered.setdefault("hwmon", [])
+    devices.append(hwmon)
+    kernel.devres_add(dev, "devm_hwmon_device_register_with_info", hwmon,
+                      lambda: devices.remove(hwmon))
+    return hwmon
+
+
+def devm_thermal_of_cooling_device_register(kernel: Kernel, dev: int, node: int, type_: int,
+                                            devdata: int, ops: int):
+    """A cooling device; like the core, ask the driver for its maximum state at once."""
+    if not ops or not kernel.get(ops, "thermal_cooling_device_ops", "get_max_state"):
+        return -EINVAL & MASK64
+    cdev = kernel.heap.alloc(kernel.btf.sizeof("thermal_cooling_device"))
+    kernel.write(cdev, bytes(kernel.btf.sizeof("thermal_cooling_device")))
+    devices = kernel.registered.setdefault("cooling", [])
+    kernel.put(cdev, "thermal_cooling_device", "id", len(devices))
+    kernel.put(cdev, "thermal_cooling_device", "type", type_)
+    kernel.put(cdev, "thermal_cooling_device", "devdata", devdata)
+    kernel.put(cdev, "thermal_cooling_device", "ops", ops)
+    get_max = kernel.get(ops, "thermal_cooling_device_ops", "get_max_state")
+    result = yield GuestCall(get_max, (cdev, cdev + kernel.offset("thermal_cooling_device",
+                                                                   "max_state")))
+    if result & 0xFFFFFFFF:
+        return result
+    devices.append(cdev)
+    kernel.devres_add(dev, "devm_thermal_of_cooling_device_register", cdev,
+                      lambda: devices.remove(cdev))
+    return cdev
+
+
+FUNCTIONS = {
+    "devm_hwmon_device_register_with_info": devm_hwmon_device_register_with_info,
+    "devm_thermal_of_cooling_device_register": devm_thermal_of_cooling_device_register,
+}
+DATA: dict = {}

@@ -50,6 +50,9 @@ DESCRIPTIONS: dict[str, DeviceDescription] = {
     # pwm-fan: PWM controller <1> channel 0 at 25 kHz (40,000 ns), normal polarity; no supply,
     # tachometer or cooling levels (all optional in the binding)
     "pwm_fan": DeviceDescription((), properties={"pwms": [1, 0, 40000, 0]}),
+    # gpio-vibrator: the motor's enable line on GPIO controller <1> line 3, active high; its
+    # "vcc" supply is left out (the kernel's dummy regulator)
+    "gpio_vibra": DeviceDescription((), properties={"enable-gpios": [1, 3, 0]}),
     # arm,sp805: one 4 KiB region, primecell ID 0x00141805 (ARM DDI 0270B)
     "sp805_wdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),), periphid=0x00141805),
 }

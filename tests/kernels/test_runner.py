@@ -108,3 +108,12 @@ def test_pwm_fan_drives_its_pwm_through_the_lifecycle(kernel_package, btf):
     assert runs[0].events == runs[1].events
     enabled = [e.endswith("enabled=1") for e in runs[1].events]
     assert enabled.count(True) == 2 and not enabled[-1]  # probe and resume on, then off
+
+
+def test_gpio_vibra_completes_with_its_force_feedback_device(kernel_package, btf):
+    """gpio-vibra calls ff-memless (another module, bound through its __ksymtab), which calls
+    the input core: every phase completes and both machines drive the same GPIO levels."""
+    runs = [run_module(kernel_package, "gpio-vibra", mode, btf) for mode in ("native",
+                                                                             "translate")]
+    assert all(run.completed for run in runs)
+    assert runs[0].events == runs[1].events and runs[0].trace == [] == runs[1].trace

@@ -224,3 +224,23 @@ def test_regulator_supplies(km, dev):
     assert km.service("regulator_disable", reg) == neg(5)  # unbalanced
     km.kernel.devres_release_all(dev)
     assert not km.kernel.regulators
+
+
+def test_input_device_capabilities_registration_and_force_feedback(km, btf, dev):
+    idev = km.service("devm_input_allocate_device", dev)
+    assert km.kernel.get(idev, "input_dev", "dev.parent") == dev
+    km.service("input_set_capability", idev, 0x01, 30)  # EV_KEY, KEY_A
+    km.service("input_set_capability", idev, 0x15, 0x51)  # EV_FF, FF_PERIODIC
+    evbit = km.kernel.u64(idev + km.kernel.offset("input_dev", "evbit"))
+    assert evbit == (1 << 0x01) | (1 << 0x15)
+    assert km.kernel.u64(idev + km.kernel.offset("input_dev", "keybit")) == 1 << 30
+    assert km.service("input_ff_create", idev, 0) == neg(22)
+    assert km.service("input_ff_create", idev, 4) == 0
+    ff = km.kernel.get(idev, "input_dev", "ff")
+    assert km.kernel.get(ff, "ff_device", "max_effects") == 4
+    ffbit = idev + km.kernel.offset("input_dev", "ffbit")
+    assert km.kernel.u64(ffbit + 8) & (1 << (0x50 - 64))  # FF_RUMBLE added for FF_PERIODIC
+    assert km.service("input_register_device", idev) == 0
+    assert km.service("input_register_device", idev) == neg(22)
+    km.kernel.devres_release_all(dev)
+    assert km.kernel.registered["input"] == []

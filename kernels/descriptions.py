@@ -53,6 +53,21 @@ DESCRIPTIONS: dict[str, DeviceDescription] = {
     # gpio-vibrator: the motor's enable line on GPIO controller <1> line 3, active high; its
     # "vcc" supply is left out (the kernel's dummy regulator)
     "gpio_vibra": DeviceDescription((), properties={"enable-gpios": [1, 3, 0]}),
+    # xlnx,zynqmp-psgtr-v1.1: "serdes" and "siou" register regions (named "reg-names"), four
+    # lanes; reference clocks "ref0".."ref3" are optional in the binding and left out
+    "phy_zynqmp": DeviceDescription((Resource.mem(PHYS_BASE, 0x40000, "serdes"),
+                                     Resource.mem(PHYS_BASE + 0x40000, 0x1000, "siou")),
+                                    properties={"#phy-cells": 4}),
+    # bosch,m_can: "m_can" core registers and "message_ram" (named "reg-names"), the "int0"
+    # interrupt, "hclk"/"cclk" clocks, and the message RAM layout "bosch,mram-cfg" <offset
+    # sidf xidf rxf0 rxf1 rxb txe txb> (bindings/net/can/bosch,m_can.yaml)
+    "m_can_platform": DeviceDescription(
+        (Resource.mem(PHYS_BASE, 0x200, "m_can"), Resource.mem(PHYS_BASE + 0x1000, 0x1000,
+                                                              "message_ram"),
+         Resource.irq(IRQ_BASE, "int0")),
+        properties={"bosch,mram-cfg": [0, 0, 0, 16, 0, 0, 2, 2], "clock-names": ["hclk",
+                                                                                "cclk"]},
+        clock_rates={"hclk": 40_000_000, "cclk": 40_000_000}),
     # arm,sp805: one 4 KiB region, primecell ID 0x00141805 (ARM DDI 0270B)
     "sp805_wdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),), periphid=0x00141805),
 }

@@ -117,3 +117,13 @@ def test_gpio_vibra_completes_with_its_force_feedback_device(kernel_package, btf
                                                                              "translate")]
     assert all(run.completed for run in runs)
     assert runs[0].events == runs[1].events and runs[0].trace == [] == runs[1].trace
+
+
+def test_phy_zynqmp_saves_and_restores_its_registers_identically(kernel_package, btf):
+    """The SerDes PHY's suspend saves and resume restores lane registers: dozens of MMIO
+    accesses, identical access by access in both machines."""
+    native, translated = (run_module(kernel_package, "phy-zynqmp", mode, btf)
+                          for mode in ("native", "translate"))
+    assert native.completed and translated.completed
+    assert first_divergence(native, translated) is None
+    assert len(translated.trace) > 40

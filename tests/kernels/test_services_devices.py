@@ -244,3 +244,17 @@ def test_input_device_capabilities_registration_and_force_feedback(km, btf, dev)
     assert km.service("input_register_device", idev) == neg(22)
     km.kernel.devres_release_all(dev)
     assert km.kernel.registered["input"] == []
+
+
+def test_phy_provider_and_optional_consumer(km, btf, dev):
+    node = build_node(km.kernel, DeviceNode("phy@0", {"#phy-cells": 4}))
+    km.kernel.put(dev, "device", "of_node", node)
+    phys = [km.service("devm_phy_create", dev, node, 0x1000) for _ in range(2)]
+    assert [km.kernel.get(p, "phy", "id") for p in phys] == [0, 1]
+    assert km.kernel.get(phys[1], "phy", "ops") == 0x1000
+    assert km.service("__devm_of_phy_provider_register", dev, 0, 0, 0) == neg(22)
+    provider = km.service("__devm_of_phy_provider_register", dev, 0, 0, 0x2000)
+    assert km.kernel.get(provider, "phy_provider", "children") == node
+    assert km.service("devm_phy_optional_get", dev, km.string(b"usb")) == 0  # none described
+    km.kernel.devres_release_all(dev)
+    assert km.kernel.registered["phy"] == [] and km.kernel.registered["phy_provider"] == []

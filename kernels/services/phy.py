@@ -1,0 +1,65 @@
+"""The generic PHY framework (drivers/phy/phy-core.c) as PHY providers and consumers call it."""
+
+from __future__ import annotations
+
+from kernels.services.kernel import Kernel
+
+EINVAL = 22
+MASK64 = (1 << 64) - 1
+
+
+def devm_phy_create(kernel: Kernel, dev: int, node: int, ops: int) -> int:
+    """A struct phy for the provider ``dev`` with ``ops`` (phy_create()), freed with ``dev``."""
+    if not dev:
+        return -EINVAL & MASK64
+    size = kernel.btf.sizeof("phy")
+    phy = kernel.heap.alloc(size)
+    kernel.write(phy, bytes(size))
+    phys = kernel.registered.setdefault("phy", [])
+    kernel.put(phy, "phy", "id", len(phys))
+    kernel.put(phy, "phy", "ops", ops)
+    kernel.put(phy, "phy", "dev.parent", dev)
+    kernel.put(phy, "phy", "dev.of_node", node)
+    phys.append(phy)
+    kernel.devres_add(dev, "devm_phy_create", phy, lambda: phys.remove(phy))
+    return phy
+
+
+def __devm_of_phy_provider_register(kernel: Kernel, dev: int, children: int, owner: int,
+                                    of_xlate: int) -> int:
+    """Register ``dev`` as a PHY provider translating phandle arguments with ``of_xlate``."""
+    if not of_xlate:
+        return -EINVAL & MASK64
+    provider = kernel.heap.alloc(kernel.btf.sizeof("phy_provider"))
+    kernel.write(provider, bytes(kernel.btf.sizeof("phy_provider")))
+    kernel.put(provider, "phy_provider", "dev", dev)
+    kernel.put(provider, "phy_provider", "children", children or kernel.get(dev, "device",
+                                                                             "of_node"))
+    kernel.put(provider, "phy_provider", "owner", owner)
+    kernel.put(provider, "phy_provider", "of_xlate", of_xlate)
+    providers = kernel.registered.setdefault("phy_provider", [])
+    providers.append(provider)
+    kernel.devres_add(dev, "devm_of_phy_provider_register", provider,
+                      lambda: providers.remove(provider))
+    return provider
+
+
+def devm_phy_optional_get(kernel: Kernel, dev: int, name: int) -> int:
+    """The consumer's PHY named in its "phys"/"phy-names" properties; NULL (no PHY) when the
+    device names none, as for any optional lookup."""
+    from kernels.services.of import _strings, property_value
+
+    node = kernel.get(dev, "device", "of_node")
+    wanted = kernel.cstring(name) if name else None
+    names = _strings(property_value(kernel, node, b"phy-names") or b"") or []
+    if property_value(kernel, node, b"phys") is None or (wanted and wanted not in names):
+        return 0
+    raise kernel.error("devm_phy_optional_get of a described PHY is not emulated")
+
+
+FUNCTIONS = {
+    "devm_phy_create": devm_phy_create,
+    "__devm_of_phy_provider_register": __devm_of_phy_provider_register,
+    "devm_phy_optional_get": devm_phy_optional_get,
+}
+DATA: dict = {}

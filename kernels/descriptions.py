@@ -22,6 +22,8 @@ class DeviceDescription:
     clock_rates: dict[str, int] = field(default_factory=dict)
     resets: dict[int, dict[int, int]] = field(default_factory=dict)  # phys -> offset -> value
     syscons: dict[int, Resource] = field(default_factory=dict)  # phandle -> syscon registers
+    # sensor id -> trips of the thermal zone that names it: (millicelsius, hysteresis, type)
+    thermal_trips: dict[int, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
     origin: str = "written"
 
 
@@ -68,6 +70,13 @@ DESCRIPTIONS: dict[str, DeviceDescription] = {
         properties={"bosch,mram-cfg": [0, 0, 0, 16, 0, 0, 2, 2], "clock-names": ["hclk",
                                                                                 "cclk"]},
         clock_rates={"hclk": 40_000_000, "cclk": 40_000_000}),
+    # hisilicon,tsensor (hi6220): one register block, the "thermal_clk" clock, one IRQ; the
+    # thermal zone naming sensor 2 (HI6220_CLUSTER0_SENSOR) has a passive trip at 65 C and a
+    # critical one at 75 C (enum thermal_trip_type: PASSIVE = 1, CRITICAL = 3), as the cluster
+    # zones of arch/arm64/boot/dts/hisilicon/hi6220.dtsi do
+    "hisi_thermal": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000), Resource.irq(IRQ_BASE)),
+                                      clock_rates={"thermal_clk": 19_200_000},
+                                      thermal_trips={2: ((65000, 2000, 1), (75000, 0, 3))}),
     # arm,sp805: one 4 KiB region, primecell ID 0x00141805 (ARM DDI 0270B)
     "sp805_wdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),), periphid=0x00141805),
 }

@@ -67,6 +67,7 @@ def _build_device(session: ModuleSession, driver, desc: DeviceDescription) -> in
                                dict(desc.resets.get(res.start, {})))
         kernel.device_models[res.start] = model
     kernel.clock_rates.update(desc.clock_rates)
+    kernel.thermal_trips.update(desc.thermal_trips)
     for phandle, res in desc.syscons.items():
         kernel.syscons[phandle] = (res.start, res.end)
         kernel.device_models[res.start] = RegisterDevice(f"syscon@{res.start:x}",
@@ -149,6 +150,7 @@ def run_module(package, name: str, mode: str, btf=None, replay=None,
     run.events += [f"extcon cable {cable} = {int(state)}" for _, cable, state in kernel.extcon_log]
     run.events += [f"pwm {line[0]}:{line[1]} period={period} duty={duty} enabled={enabled}"
                    for _, line, period, duty, enabled in kernel.pwm_log]
+    run.events += [f"thermal zone {zone} = {temp} mC" for _, zone, temp in kernel.thermal_log]
     return run
 
 

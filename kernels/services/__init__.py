@@ -8,7 +8,7 @@ from kernels.services.registry import DataSymbol, Registry, Service, build
 SUBSYSTEMS = ("memory", "strings", "printk", "time", "locks", "arch", "drivers", "of",
               "platform", "clk", "irq", "devres", "watchdog", "hwrng", "pm",
               "io", "regmap", "rtc", "deferred", "gpio", "extcon", "pwm", "reset", "regulator",
-              "input", "hwmon", "phy")
+              "input", "hwmon", "phy", "thermal")
 
 REGISTRY: Registry = build(SUBSYSTEMS, __name__)
 

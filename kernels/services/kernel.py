@@ -157,6 +157,8 @@ class Kernel:
         self.pwms: dict[int, tuple[int, int]] = {}  # pwm_device -> (provider phandle, channel)
         self.pwm_log: list[tuple] = []  # (ns, (phandle, channel), period, duty, enabled)
         self.regulators: dict[int, dict] = {}  # regulator -> its state
+        self.thermal_trips: dict[int, tuple] = {}  # sensor id -> ((mC, hyst mC, type), ...)
+        self.thermal_log: list[tuple[int, int, int]] = []  # (ns, zone id, temperature mC)
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

@@ -43,8 +43,9 @@ def integer_spec(draw):
         flags = flags.replace("0", "")
     if "#" in flags and (conv in "dius" or conv == "o" and precision is not None):
         flags = flags.replace("#", "")
-    if value == 0 and ("#" in flags or precision == 0):
-        value = 1
+    bits = {"hh": 8, "h": 16}.get(length, 64 if length else 32)
+    if value % (1 << bits) == 0 and ("#" in flags or precision == 0):
+        value += 1  # the value the length modifier leaves must not be 0 either
     fmt = "%" + flags + ("" if width is None else str(width)) + \
         ("" if precision is None else f".{precision}") + length + conv
     return fmt.encode(), value

@@ -127,3 +127,14 @@ def test_phy_zynqmp_saves_and_restores_its_registers_identically(kernel_package,
     assert native.completed and translated.completed
     assert first_divergence(native, translated) is None
     assert len(translated.trace) > 40
+
+
+def test_hisi_thermal_reads_its_sensor_through_the_thermal_core(kernel_package, btf):
+    """Zone enable makes the thermal core call the driver's get_temp (guest code), which reads
+    the sensor registers: identical MMIO traces and temperatures in both machines."""
+    native, translated = (run_module(kernel_package, "hisi_thermal", mode, btf)
+                          for mode in ("native", "translate"))
+    assert native.completed and translated.completed
+    assert first_divergence(native, translated) is None
+    assert any(e.startswith("thermal zone 0 = ") for e in translated.events)
+    assert len(translated.trace) > 10

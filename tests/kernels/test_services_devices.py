@@ -258,3 +258,20 @@ def test_phy_provider_and_optional_consumer(km, btf, dev):
     assert km.service("devm_phy_optional_get", dev, km.string(b"usb")) == 0  # none described
     km.kernel.devres_release_all(dev)
     assert km.kernel.registered["phy"] == [] and km.kernel.registered["phy_provider"] == []
+
+
+def test_thermal_zone_registration_follows_described_trips(km, btf, dev):
+    ops = km.machine.alloc(btf.sizeof("thermal_zone_device_ops"))
+    km.kernel.put(ops, "thermal_zone_device_ops", "get_temp", 0x1000)
+    assert km.service("devm_thermal_of_zone_register", dev, 2, 0, ops) == neg(19)  # no zone
+    km.kernel.thermal_trips[2] = ((65000, 2000, 1), (75000, 0, 3))
+    tz = km.service("devm_thermal_of_zone_register", dev, 2, 0x55, ops)
+    assert km.service("of_thermal_get_ntrips", tz) == 2
+    trips = km.service("of_thermal_get_trip_points", tz)
+    size = btf.sizeof("thermal_trip")
+    assert [km.kernel.get(trips + k * size, "thermal_trip", "temperature") for k in (0, 1)] == \
+        [65000, 75000]
+    assert km.kernel.get(tz, "thermal_zone_device", "devdata") == 0x55
+    assert km.service("thermal_zone_device_disable", tz) == 0
+    km.kernel.devres_release_all(dev)
+    assert km.kernel.registered["thermal"] == []

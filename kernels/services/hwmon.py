@@ -16,8 +16,7 @@ def devm_hwmon_device_register_with_info(kernel: Kernel, dev: int, name: int, dr
     checks do)."""
     if not name or not kernel.cstring(name) or (not info and not groups):
         return -EINVAL & MASK64
-    hwmon = kernel.heap.alloc(kernel.btf.sizeof("struct device"))
-    kernel.write(hwmon, bytes(kernel.btf.sizeof("struct device")))
+    hwmon = kernel.zalloc("struct device")
     kernel.put(hwmon, "device", "parent", dev)
     kernel.put(hwmon, "device", "driver_data", drvdata)
     devices = kernel.registered.setdefault("hwmon", [])
@@ -32,8 +31,7 @@ def devm_thermal_of_cooling_device_register(kernel: Kernel, dev: int, node: int,
     """A cooling device; like the core, ask the driver for its maximum state at once."""
     if not ops or not kernel.get(ops, "thermal_cooling_device_ops", "get_max_state"):
         return -EINVAL & MASK64
-    cdev = kernel.heap.alloc(kernel.btf.sizeof("thermal_cooling_device"))
-    kernel.write(cdev, bytes(kernel.btf.sizeof("thermal_cooling_device")))
+    cdev = kernel.zalloc("thermal_cooling_device")
     devices = kernel.registered.setdefault("cooling", [])
     kernel.put(cdev, "thermal_cooling_device", "id", len(devices))
     kernel.put(cdev, "thermal_cooling_device", "type", type_)

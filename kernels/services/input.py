@@ -25,9 +25,7 @@ def _test_bit(kernel: Kernel, base: int, bit: int) -> bool:
 
 
 def devm_input_allocate_device(kernel: Kernel, dev: int) -> int:
-    size = kernel.btf.sizeof("input_dev")
-    idev = kernel.heap.alloc(size)
-    kernel.write(idev, bytes(size))
+    idev = kernel.zalloc("input_dev")
     kernel.put(idev, "input_dev", "dev.parent", dev)
     kernel.put(idev, "input_dev", "devres_managed", 1)
     kernel.devres_add(dev, "devm_input_allocate_device", idev, lambda: _release(kernel, idev))
@@ -67,11 +65,8 @@ def input_ff_create(kernel: Kernel, idev: int, max_effects: int) -> int:
     max_effects &= 0xFFFFFFFF
     if not max_effects or max_effects > 1024:
         return -EINVAL & MASK64
-    size = kernel.btf.sizeof("ff_device") + 8 * max_effects
-    ff = kernel.heap.alloc(size)
-    kernel.write(ff, bytes(size))
-    effects = kernel.heap.alloc(kernel.btf.sizeof("ff_effect") * max_effects)
-    kernel.write(effects, bytes(kernel.btf.sizeof("ff_effect") * max_effects))
+    ff = kernel.zalloc("ff_device", extra=8 * max_effects)  # + effect_owners[max_effects]
+    effects = kernel.zalloc("ff_effect", max_effects)
     kernel.put(ff, "ff_device", "max_effects", max_effects)
     kernel.put(ff, "ff_device", "effects", effects)
     dev_ffbit = idev + kernel.offset("input_dev", "ffbit")

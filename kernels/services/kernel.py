@@ -170,6 +170,14 @@ class Kernel:
     def u64(self, addr: int) -> int:
         return struct.unpack("<Q", self.read(addr, 8))[0]
 
+    def zalloc(self, type_name: str, count: int = 1, extra: int = 0) -> int:
+        """A zeroed array of ``count`` ``type_name`` objects (plus ``extra`` bytes) on the
+        kernel heap, sized from BTF."""
+        size = self.btf.sizeof(type_name) * count + extra
+        addr = self.heap.alloc(size)
+        self.write(addr, bytes(size))
+        return addr
+
     def heap_string(self, text: str) -> int:
         """A NUL-terminated copy of ``text`` on the kernel heap."""
         data = text.encode() + b"\0"

@@ -12,9 +12,7 @@ def devm_phy_create(kernel: Kernel, dev: int, node: int, ops: int) -> int:
     """A struct phy for the provider ``dev`` with ``ops`` (phy_create()), freed with ``dev``."""
     if not dev:
         return -EINVAL & MASK64
-    size = kernel.btf.sizeof("phy")
-    phy = kernel.heap.alloc(size)
-    kernel.write(phy, bytes(size))
+    phy = kernel.zalloc("phy")
     phys = kernel.registered.setdefault("phy", [])
     kernel.put(phy, "phy", "id", len(phys))
     kernel.put(phy, "phy", "ops", ops)
@@ -30,8 +28,7 @@ def __devm_of_phy_provider_register(kernel: Kernel, dev: int, children: int, own
     """Register ``dev`` as a PHY provider translating phandle arguments with ``of_xlate``."""
     if not of_xlate:
         return -EINVAL & MASK64
-    provider = kernel.heap.alloc(kernel.btf.sizeof("phy_provider"))
-    kernel.write(provider, bytes(kernel.btf.sizeof("phy_provider")))
+    provider = kernel.zalloc("phy_provider")
     kernel.put(provider, "phy_provider", "dev", dev)
     kernel.put(provider, "phy_provider", "children", children or kernel.get(dev, "device",
                                                                              "of_node"))

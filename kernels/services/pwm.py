@@ -22,8 +22,7 @@ def pwmchip_add(kernel: Kernel, chip: int) -> int:
     chips = kernel.registered.setdefault("pwm", [])
     base = sum(kernel.get(c, "pwm_chip", "npwm") for c in chips)
     size = kernel.btf.sizeof("pwm_device")
-    pwms = kernel.heap.alloc(size * npwm)
-    kernel.write(pwms, bytes(size * npwm))
+    pwms = kernel.zalloc("pwm_device", npwm)
     for k in range(npwm):
         kernel.put(pwms + k * size, "pwm_device", "hwpwm", k)
         kernel.put(pwms + k * size, "pwm_device", "pwm", base + k)
@@ -59,8 +58,7 @@ def devm_pwm_get(kernel: Kernel, dev: int, con_id: int) -> int:
     cells = struct.unpack(f">{len(value) // 4}I", value[:16])
     phandle, channel, period = cells[:3]
     flags = cells[3] if len(cells) > 3 else 0
-    pwm = kernel.heap.alloc(kernel.btf.sizeof("pwm_device"))
-    kernel.write(pwm, bytes(kernel.btf.sizeof("pwm_device")))
+    pwm = kernel.zalloc("pwm_device")
     kernel.put(pwm, "pwm_device", "hwpwm", channel)
     kernel.put(pwm, "pwm_device", "pwm", phandle << 8 | channel)
     kernel.put(pwm, "pwm_device", "args.period", period)

@@ -21,15 +21,13 @@ def devm_thermal_of_zone_register(kernel: Kernel, dev: int, sensor_id: int, data
         return -ENODEV & MASK64
     if not ops or not kernel.get(ops, "thermal_zone_device_ops", "get_temp"):
         return -EINVAL & MASK64
-    size = kernel.btf.sizeof("thermal_zone_device")
-    tz = kernel.heap.alloc(size)
-    kernel.write(tz, bytes(size))
+    tz = kernel.zalloc("thermal_zone_device")
     zones = kernel.registered.setdefault("thermal", [])
     kernel.put(tz, "thermal_zone_device", "id", len(zones))
     kernel.put(tz, "thermal_zone_device", "devdata", data)
     kernel.put(tz, "thermal_zone_device", "ops", ops)
     trip_size = kernel.btf.sizeof("thermal_trip")
-    array = kernel.heap.alloc(trip_size * len(trips))
+    array = kernel.zalloc("thermal_trip", len(trips))
     for k, (temperature, hysteresis, kind) in enumerate(trips):
         kernel.put(array + k * trip_size, "thermal_trip", "temperature", temperature)
         kernel.put(array + k * trip_size, "thermal_trip", "hysteresis", hysteresis)

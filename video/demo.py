@@ -12,7 +12,9 @@ from video.query import query
 from video.session import configure_store, ingest_video
 from video.store import VideoStore
 
-DEMO_OPS = ["diff", "color", "people"]
+# A cascade of cheap operators keeps the demo well under a minute on a fresh cache (profiling
+# the HOG people detector over the grid alone takes about a minute on this machine).
+DEMO_OPS = ["diff", "motion", "color"]
 DEMO_TARGET = 0.9
 
 

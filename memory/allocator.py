@@ -75,6 +75,7 @@ class HybridAllocator:
             raise InvalidRequest("tier capacities must be positive")
         self.share = self.policy.initial_share
         self.used = {HBM: 0, DRAM: 0}
+        self.peak = {HBM: 0, DRAM: 0}  # most bytes ever in use at once, per tier
         self.trajectory = [self._sample(0.0, 0.0, "start")]
 
     @classmethod
@@ -104,6 +105,7 @@ class HybridAllocator:
                 f"cannot place {nbytes} bytes: HBM {self.used[HBM]}/{self.hbm_capacity} and "
                 f"DRAM {self.used[DRAM]}/{self.dram_capacity} bytes used")
         self.used[tier] += nbytes
+        self.peak[tier] = max(self.peak[tier], self.used[tier])
         allocation = Allocation(next(self._handles), nbytes, tier)
         self._live[allocation.handle] = allocation
         return allocation

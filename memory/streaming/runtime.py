@@ -179,7 +179,7 @@ def run(config: RunConfig) -> RunReport:
             engine.add_bundle(ctx, state, keys.astype(np.int64), feed, values)
             seen.append(part)
             open_windows[int(w)] = (state, seen, bundle_start)
-        hbm_peak = max(hbm_peak, allocator.used[HBM])
+        hbm_peak = max(hbm_peak, allocator.peak[HBM])
         watermark = int(ts[pair_rows].max()) - config.lateness_ms if pair_rows.size else -1
         ready = [w for w in sorted(open_windows) if w * slide + config.window_ms <= watermark]
         for w in ready:

@@ -26,6 +26,7 @@ def test_full_hbm_spills_to_dram_and_accounting_follows_free():
     assert [b.tier for b in blocks] == [HBM] * 4 + [DRAM] * 2
     alloc.free(blocks[0])
     assert alloc.used == {HBM: 3 * MB, DRAM: 2 * MB}
+    assert alloc.peak == {HBM: 4 * MB, DRAM: 2 * MB}  # the peak outlives the free
     assert alloc.allocate(MB).tier == HBM
     with pytest.raises(InvalidRequest, match="not live"):
         alloc.free(blocks[0])

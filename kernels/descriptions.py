@@ -77,6 +77,9 @@ DESCRIPTIONS: dict[str, DeviceDescription] = {
     "hisi_thermal": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000), Resource.irq(IRQ_BASE)),
                                       clock_rates={"thermal_clk": 19_200_000},
                                       thermal_trips={2: ((65000, 2000, 1), (75000, 0, 3))}),
+    # w1-gpio: the bus line on GPIO controller <1> line 5 (unnamed "gpios", open drain by default);
+    # no "linux,open-drain" and no pull-up line (bindings/w1/w1-gpio.yaml)
+    "w1_gpio": DeviceDescription((), properties={"gpios": [1, 5, 0]}),
     # arm,sp805: one 4 KiB region, primecell ID 0x00141805 (ARM DDI 0270B)
     "sp805_wdt": DeviceDescription((Resource.mem(PHYS_BASE, 0x1000),), periphid=0x00141805),
 }

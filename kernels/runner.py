@@ -41,7 +41,7 @@ class ModuleRun:
     translate_seconds: float = 0.0
     code_cache_bytes: int = 0
     log: list[str] = field(default_factory=list)
-    events: list[str] = field(default_factory=list)  # GPIO levels driven, cable states set
+    events: list[str] = field(default_factory=list)  # GPIO levels driven, netlink sent, ...
 
     @property
     def completed(self) -> bool:
@@ -151,6 +151,8 @@ def run_module(package, name: str, mode: str, btf=None, replay=None,
     run.events += [f"pwm {line[0]}:{line[1]} period={period} duty={duty} enabled={enabled}"
                    for _, line, period, duty, enabled in kernel.pwm_log]
     run.events += [f"thermal zone {zone} = {temp} mC" for _, zone, temp in kernel.thermal_log]
+    run.events += [f"netlink {idx}.{val} {payload.hex()}" for idx, val, payload in
+                   kernel.netlink_log]
     return run
 
 

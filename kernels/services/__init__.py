@@ -8,7 +8,8 @@ from kernels.services.registry import DataSymbol, Registry, Service, build
 SUBSYSTEMS = ("memory", "strings", "printk", "time", "locks", "arch", "drivers", "of",
               "platform", "clk", "irq", "devres", "watchdog", "hwrng", "pm",
               "io", "regmap", "rtc", "deferred", "gpio", "extcon", "pwm", "reset", "regulator",
-              "input", "hwmon", "phy", "thermal")
+              "input", "hwmon", "phy", "thermal", "device", "kthread", "connector",
+              "lists")
 
 REGISTRY: Registry = build(SUBSYSTEMS, __name__)
 

@@ -37,10 +37,7 @@ def clk_get(kernel: Kernel, dev: int, con_id: int) -> int:
 def _state(kernel: Kernel, clk: int) -> ClockState | None:
     if clk == 0:
         return None  # the NULL clock of optional lookups: every operation is a no-op
-    state = kernel.clocks.get(clk)
-    if state is None:
-        raise kernel.error(f"clock operation on 0x{clk:x}, which is not a clock")
-    return state
+    return kernel.state_of(kernel.clocks, clk, "clock", "clock")
 
 
 def clk_put(kernel: Kernel, clk: int) -> None:

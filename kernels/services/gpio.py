@@ -48,10 +48,7 @@ def _get(kernel: Kernel, dev: int, con_id: int, index: int, flags: int, optional
 
 
 def _desc(kernel: Kernel, addr: int) -> GpioDesc:
-    desc = kernel.gpio_descs.get(addr)
-    if desc is None:
-        raise kernel.error(f"GPIO operation on 0x{addr:x}, which is not a GPIO descriptor")
-    return desc
+    return kernel.state_of(kernel.gpio_descs, addr, "GPIO", "GPIO descriptor")
 
 
 def _drive(kernel: Kernel, desc: GpioDesc, raw: int) -> None:

@@ -159,6 +159,10 @@ class Kernel:
         self.regulators: dict[int, dict] = {}  # regulator -> its state
         self.thermal_trips: dict[int, tuple] = {}  # sensor id -> ((mC, hyst mC, type), ...)
         self.thermal_log: list[tuple[int, int, int]] = []  # (ns, zone id, temperature mC)
+        self.device_refs: dict[int, int] = {}  # struct device -> reference count
+        self.sysfs_groups: dict[int, list[int]] = {}  # kobject -> attribute groups created
+        self.kthreads: dict = {}  # task_struct -> kernels.services.kthread.KernelThread
+        self.netlink_log: list[tuple[int, int, bytes]] = []  # (connector idx, val, payload)
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:
@@ -266,6 +270,14 @@ class Kernel:
     def caller(self) -> str:
         """Where the current service was called from (the BL before x30)."""
         return self.locate(self.machine.reg(30) - 4)
+
+    def state_of(self, table: dict, addr: int, subject: str, noun: str):
+        """``table[addr]``, or a named error when a driver passes a handle the kernel never
+        gave out ("<subject> operation on 0x.., which is not a <noun>")."""
+        state = table.get(addr)
+        if state is None:
+            raise self.error(f"{subject} operation on 0x{addr:x}, which is not a {noun}")
+        return state
 
     def error(self, message: str) -> KernelServiceError:
         return KernelServiceError(f"{message} (called from {self.caller()})")

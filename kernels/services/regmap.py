@@ -20,10 +20,7 @@ class RegmapState:
 
 
 def _map(kernel: Kernel, regmap: int) -> RegmapState:
-    state = kernel.regmaps.get(regmap)
-    if state is None:
-        raise kernel.error(f"regmap operation on 0x{regmap:x}, which is not a regmap")
-    return state
+    return kernel.state_of(kernel.regmaps, regmap, "regmap", "regmap")
 
 
 def _check(kernel: Kernel, state: RegmapState, reg: int) -> None:

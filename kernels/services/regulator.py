@@ -32,10 +32,7 @@ def devm_regulator_get_optional(kernel: Kernel, dev: int, id_: int) -> int:
 
 
 def _regulator(kernel: Kernel, reg: int) -> dict:
-    state = kernel.regulators.get(reg)
-    if state is None:
-        raise kernel.error(f"regulator operation on 0x{reg:x}, which is not a regulator")
-    return state
+    return kernel.state_of(kernel.regulators, reg, "regulator", "regulator")
 
 
 def regulator_enable(kernel: Kernel, reg: int) -> int:

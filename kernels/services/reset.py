@@ -29,10 +29,7 @@ def of_reset_control_array_get(kernel: Kernel, node: int, shared: int, optional:
 def _control(kernel: Kernel, rstc: int) -> dict | None:
     if rstc == 0:
         return None
-    state = kernel.resets.get(rstc)
-    if state is None:
-        raise kernel.error(f"reset operation on 0x{rstc:x}, which is not a reset control")
-    return state
+    return kernel.state_of(kernel.resets, rstc, "reset", "reset control")
 
 
 def reset_control_assert(kernel: Kernel, rstc: int) -> int:

@@ -138,3 +138,16 @@ def test_hisi_thermal_reads_its_sensor_through_the_thermal_core(kernel_package, 
     assert first_divergence(native, translated) is None
     assert any(e.startswith("thermal zone 0 = ") for e in translated.events)
     assert len(translated.trace) > 10
+
+
+def test_w1_gpio_registers_a_bus_master_through_wire(kernel_package, btf):
+    """w1-gpio's probe hands its bus master to wire (a second real module): a named device,
+    a kernel thread, and netlink events W1_MASTER_ADD then W1_MASTER_REMOVE (connector 3.1),
+    identical in both machines; remove releases the master through its release()."""
+    native, translated = (run_module(kernel_package, "w1-gpio", mode, btf)
+                          for mode in ("native", "translate"))
+    assert native.completed and translated.completed
+    assert first_divergence(native, translated) is None
+    netlink = [e for e in translated.events if e.startswith("netlink 3.1 ")]
+    assert [bytes.fromhex(e.split()[-1])[0] for e in netlink] == [2, 3]
+    assert netlink == [e for e in native.events if e.startswith("netlink ")]

@@ -133,6 +133,14 @@ void add_five(void *data)
     *(volatile int *)data += 5;
 }
 
+/* a struct device's release(), run by the last put_device */
+int releases;
+
+void count_release(void *dev)
+{
+    releases++;
+}
+
 /* runtime PM callbacks, run by the emulated PM core */
 int rpm_calls;
 

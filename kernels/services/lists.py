@@ -1,0 +1,41 @@
+"""List-corruption checks of CONFIG_DEBUG_LIST (lib/list_debug.c), which Debian's kernel
+inlines into every list_add/list_del: a corrupted list stops the run with a named error, as
+CONFIG_BUG_ON_DATA_CORRUPTION makes the kernel BUG()."""
+
+from __future__ import annotations
+
+from kernels.services.kernel import Kernel
+
+LIST_POISON1, LIST_POISON2 = 0xDEAD000000000100, 0xDEAD000000000122  # POISON_POINTER_DELTA
+
+
+def _link(kernel: Kernel, node: int, member: str) -> int:
+    return kernel.get(node, "list_head", member)
+
+
+def __list_add_valid(kernel: Kernel, new: int, prev: int, next_: int) -> int:
+    if _link(kernel, next_, "prev") != prev:
+        raise kernel.error(f"list_add corruption: next->prev should be prev (0x{prev:x}), "
+                           f"but is 0x{_link(kernel, next_, 'prev'):x} (next=0x{next_:x})")
+    if _link(kernel, prev, "next") != next_:
+        raise kernel.error(f"list_add corruption: prev->next should be next (0x{next_:x}), "
+                           f"but is 0x{_link(kernel, prev, 'next'):x} (prev=0x{prev:x})")
+    if new in (prev, next_):
+        raise kernel.error(f"list_add double add: new=0x{new:x}, prev=0x{prev:x}, "
+                           f"next=0x{next_:x}")
+    return 1
+
+
+def __list_del_entry_valid(kernel: Kernel, entry: int) -> int:
+    prev, next_ = _link(kernel, entry, "prev"), _link(kernel, entry, "next")
+    if next_ == LIST_POISON1 or prev == LIST_POISON2:
+        raise kernel.error(f"list_del corruption: 0x{entry:x} was already deleted")
+    if _link(kernel, prev, "next") != entry or _link(kernel, next_, "prev") != entry:
+        raise kernel.error(f"list_del corruption: neighbours of 0x{entry:x} do not point "
+                           f"back to it")
+    return 1
+
+
+FUNCTIONS = {"__list_add_valid": __list_add_valid,
+             "__list_del_entry_valid": __list_del_entry_valid}
+DATA: dict = {}

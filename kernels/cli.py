@@ -26,7 +26,8 @@ def register(subparsers) -> None:
     audit.add_argument("--json", action="store_true", help="machine-readable report")
     audit.set_defaults(func=_audit)
 
-    run = sub.add_parser("run", help="run modules through init/probe/suspend/resume/remove/exit")
+    run = sub.add_parser("run", help="run modules through init, probe, irq, suspend, resume, "
+                                     "remove and exit")
     run.add_argument("names", nargs="*", metavar="NAME",
                      help="modules (default: the target driver suite)")
     run.add_argument("--mode", choices=("translate", "native", "both"), default="both")

@@ -62,14 +62,17 @@ DESCRIPTIONS: dict[str, DeviceDescription] = {
                                     properties={"#phy-cells": 4}),
     # bosch,m_can: "m_can" core registers and "message_ram" (named "reg-names"), the "int0"
     # interrupt, "hclk"/"cclk" clocks, and the message RAM layout "bosch,mram-cfg" <offset
-    # sidf xidf rxf0 rxf1 rxb txe txb> (bindings/net/can/bosch,m_can.yaml)
+    # sidf xidf rxf0 rxf1 rxb txe txb> (bindings/net/can/bosch,m_can.yaml); the core is an
+    # M_CAN 3.2.1: CREL 0x32141218 and ENDN 0x87654321 are the reset values of the FDCAN
+    # (M_CAN 3.2.1) in ST's RM0433 (STM32H7 reference manual), section FDCAN registers
     "m_can_platform": DeviceDescription(
         (Resource.mem(PHYS_BASE, 0x200, "m_can"), Resource.mem(PHYS_BASE + 0x1000, 0x1000,
                                                               "message_ram"),
          Resource.irq(IRQ_BASE, "int0")),
         properties={"bosch,mram-cfg": [0, 0, 0, 16, 0, 0, 2, 2], "clock-names": ["hclk",
                                                                                 "cclk"]},
-        clock_rates={"hclk": 40_000_000, "cclk": 40_000_000}),
+        clock_rates={"hclk": 40_000_000, "cclk": 40_000_000},
+        resets={PHYS_BASE: {0x00: 0x32141218, 0x04: 0x87654321}}),
     # hisilicon,tsensor (hi6220): one register block, the "thermal_clk" clock, one IRQ; the
     # thermal zone naming sensor 2 (HI6220_CLUSTER0_SENSOR) has a passive trip at 65 C and a
     # critical one at 75 C (enum thermal_trip_type: PASSIVE = 1, CRITICAL = 3), as the cluster

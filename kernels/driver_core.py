@@ -79,3 +79,26 @@ def remove(session, bound: Bound) -> None:
         session.call(bound.driver.remove, bound.bus_device)
     session.kernel.devres_release_all(bound.dev)
     session.kernel.put(bound.dev, "device", "driver", 0)
+
+
+IRQ_HANDLED, IRQ_WAKE_THREAD = 1, 2  # enum irqreturn
+IRQ_RESULTS = {0: "none", IRQ_HANDLED: "handled", IRQ_WAKE_THREAD: "woke its thread"}
+
+
+def raise_irqs(session) -> None:
+    """Assert every requested, enabled IRQ line once, in line order, with the device registers
+    as they are: the primary handler runs (a missing one wakes the thread, as
+    irq_default_primary_handler does), then the thread function if the handler woke it.  Each
+    delivery is logged in ``Kernel.irq_log`` as (cycle, irq, what the handlers returned)."""
+    kernel = session.kernel
+    for irq, action in sorted(kernel.irqs.items()):
+        if action.depth:
+            continue
+        cycle = session.machine.stats.cycles
+        result = (session.call(action.handler, irq, action.dev_id) & MASK32
+                  if action.handler else IRQ_WAKE_THREAD)
+        outcome = IRQ_RESULTS.get(result, f"returned {result}")
+        if result == IRQ_WAKE_THREAD and action.thread_fn:
+            threaded = session.call(action.thread_fn, irq, action.dev_id) & MASK32
+            outcome += f", thread {IRQ_RESULTS.get(threaded, f'returned {threaded}')}"
+        kernel.irq_log.append((cycle, irq, outcome))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from emulator.mmio import RegisterDevice
 from isa.errors import HwemuError
 from kernels.descriptions import DeviceDescription, description_for
-from kernels.driver_core import pm_callback, probe, remove
+from kernels.driver_core import pm_callback, probe, raise_irqs, remove
 from kernels.objects import (
     IORESOURCE_MEM,
     DeviceNode,
@@ -20,7 +20,7 @@ from kernels.objects import (
 from kernels.services.deferred import run_due
 from kernels.session import ModuleSession, start
 
-PHASES = ("init", "probe", "suspend", "resume", "remove", "exit")
+PHASES = ("init", "probe", "irq", "suspend", "resume", "remove", "exit")
 
 
 @dataclass
@@ -42,6 +42,7 @@ class ModuleRun:
     code_cache_bytes: int = 0
     log: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)  # GPIO levels driven, netlink sent, ...
+    irqs: list[tuple[int, int]] = field(default_factory=list)  # (cycle, irq) raised
 
     @property
     def completed(self) -> bool:
@@ -133,6 +134,7 @@ def run_module(package, name: str, mode: str, btf=None, replay=None,
         return result or 0
 
     steps = [("init", init), ("probe", lambda: settled(do_probe())),
+             ("irq", lambda: settled(raise_irqs(session))),
              ("suspend", lambda: settled(pm_callback(session, state["bound"], "suspend"))),
              ("resume", lambda: settled(pm_callback(session, state["bound"], "resume"))),
              ("remove", lambda: remove(session, state["bound"])),
@@ -153,6 +155,9 @@ def run_module(package, name: str, mode: str, btf=None, replay=None,
     run.events += [f"thermal zone {zone} = {temp} mC" for _, zone, temp in kernel.thermal_log]
     run.events += [f"netlink {idx}.{val} {payload.hex()}" for idx, val, payload in
                    kernel.netlink_log]
+    run.events += [f"netdev {name} {event}" for _, name, event in kernel.netdev_log]
+    run.events += [f"irq {irq}: {outcome}" for _, irq, outcome in kernel.irq_log]
+    run.irqs = [(cycle, irq) for cycle, irq, _ in kernel.irq_log]
     return run
 
 
@@ -233,5 +238,7 @@ def hardware_trace(run: ModuleRun):
                     phase=phase_of(k, 0), **context) for k, a in enumerate(run.trace)]
     events += [Event("call", cycle, pc, name=service, phase=phase_of(k, 1), **context)
                for k, (service, pc, cycle) in enumerate(run.calls)]
+    irq_phase = dict(phase=run.phase_starts and "irq", **context)
+    events += [Event("irq", cycle, 0, addr=irq, **irq_phase) for cycle, irq in run.irqs]
     events.sort(key=lambda e: e.cycle)
     return Trace(events, {"module": run.module, "mode": run.mode, "core": run.core})

@@ -9,7 +9,7 @@ SUBSYSTEMS = ("memory", "strings", "printk", "time", "locks", "arch", "drivers",
               "platform", "clk", "irq", "devres", "watchdog", "hwrng", "pm",
               "io", "regmap", "rtc", "deferred", "gpio", "extcon", "pwm", "reset", "regulator",
               "input", "hwmon", "phy", "thermal", "device", "kthread", "connector",
-              "lists")
+              "lists", "netdev")
 
 REGISTRY: Registry = build(SUBSYSTEMS, __name__)
 

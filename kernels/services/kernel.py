@@ -163,6 +163,10 @@ class Kernel:
         self.sysfs_groups: dict[int, list[int]] = {}  # kobject -> attribute groups created
         self.kthreads: dict = {}  # task_struct -> kernels.services.kthread.KernelThread
         self.netlink_log: list[tuple[int, int, bytes]] = []  # (connector idx, val, payload)
+        self.netdevs: dict[int, str] = {}  # struct net_device -> allocated/(un)registered
+        self.netdevs_registered: list[int] = []  # in registration order (ifindex - 2)
+        self.netdev_log: list[tuple[int, str, str]] = []  # (ns, interface name, event)
+        self.irq_log: list[tuple[int, int, str]] = []  # (cycle, irq, handler outcome) raised
 
     # -- guest memory ----------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:

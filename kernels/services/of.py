@@ -303,7 +303,19 @@ def device_property_read_string_array(kernel: Kernel, dev: int, name: int, out: 
                                              nval)
 
 
+def of_get_child_by_name(kernel: Kernel, node: int, name: int) -> int:
+    """The first child whose name, up to any unit address, is ``name`` (of_node_name_eq)."""
+    wanted = kernel.cstring(name)
+    child = kernel.get(node, "device_node", "child") if node else 0
+    while child:
+        if kernel.cstring(kernel.get(child, "device_node", "name")).split(b"@")[0] == wanted:
+            return child
+        child = kernel.get(child, "device_node", "sibling")
+    return 0
+
+
 FUNCTIONS = {
+    "of_get_child_by_name": of_get_child_by_name,
     "of_property_read_variable_u8_array": of_property_read_variable_u8_array,
     "of_property_read_variable_u16_array": of_property_read_variable_u16_array,
     "of_property_read_variable_u32_array": of_property_read_variable_u32_array,

@@ -56,8 +56,9 @@ def thermal_zone_device_update(kernel: Kernel, tz: int, event: int):
     slot = tz + kernel.offset("thermal_zone_device", "temperature")
     result = yield GuestCall(get_temp, (tz, slot))
     if not result & 0xFFFFFFFF:
+        temp = kernel.get(tz, "thermal_zone_device", "temperature")  # int, millicelsius
         kernel.thermal_log.append((kernel.now_ns(), kernel.get(tz, "thermal_zone_device", "id"),
-                                   kernel.get(tz, "thermal_zone_device", "temperature")))
+                                   temp - (1 << 32) if temp >> 31 else temp))
     return None
 
 

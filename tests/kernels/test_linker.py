@@ -5,7 +5,6 @@ import random
 
 import pytest
 
-from kernels.errors import ServiceNotEmulated
 from kernels.linker import dependency_order, link
 from kernels.modules import module_paths
 from kernels.session import STACK_CANARY, start
@@ -72,8 +71,8 @@ def test_can_dev_dlc_tables(kernel_package, btf, mode):
 def test_real_module_paths_through_services(kernel_package, btf, mode):
     """m_can_class_allocate_dev reads the stack canary through SP_EL0 (current), asks for a
     device property through the fwnode layer, logs the driver's own message and fails as the
-    kernel would for a device without one; can_dev's allocator then reaches a kernel function
-    with no emulation yet, and the run stops naming it and the call site."""
+    kernel would for a device without one; can_dev's allocator then gets a net_device from
+    the emulated core, which runs can_dev's own setup() (ARPHRD_CAN, CAN_MTU)."""
     session = start(kernel_package, "m_can_platform", mode, btf)
     dev = session.machine.alloc(btf.sizeof("struct device"))
     assert session.call("m_can:m_can_class_allocate_dev", dev, 64) == 0
@@ -81,7 +80,8 @@ def test_real_module_paths_through_services(kernel_package, btf, mode):
         [" (null): Could not get Message RAM configuration."]
     task = session.kernel.current()
     assert session.kernel.get(task, "task_struct", "stack_canary") == STACK_CANARY
-    with pytest.raises(ServiceNotEmulated,
-                       match=r"kernel service not emulated: alloc_netdev_mqs called from "
-                             r"can_dev\+0x[0-9a-f]+ \(alloc_candev_mqs\+0x[0-9a-f]+\)"):
-        session.call("can_dev:alloc_candev_mqs", 64, 1, 1, 1)
+    ndev = session.call("can_dev:alloc_candev_mqs", 64, 1, 1, 1)
+    assert session.kernel.netdevs[ndev] == "allocated"
+    assert session.kernel.get(ndev, "net_device", "type") == 280  # ARPHRD_CAN
+    assert session.kernel.get(ndev, "net_device", "mtu") == 16  # CAN_MTU
+    assert session.kernel.get(ndev, "net_device", "tx_queue_len") == 10  # can_setup's

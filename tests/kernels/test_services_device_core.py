@@ -21,8 +21,8 @@ def dev(km, btf):
     return addr
 
 
-def releases(km) -> int:
-    return struct.unpack("<i", km.machine.read(km.machine.image.symbol("releases").addr, 4))[0]
+def counted(km) -> int:
+    return struct.unpack("<i", km.machine.read(km.machine.image.symbol("counted").addr, 4))[0]
 
 
 def test_named_device_lives_until_its_last_reference(km, dev):
@@ -30,14 +30,14 @@ def test_named_device_lives_until_its_last_reference(km, dev):
     assert km.service("dev_set_name", dev, km.string(b"w1/bus_master%u"), 7) == 0
     name = km.kernel.get(dev, "device", "kobj.name")
     assert km.kernel.cstring(name) == b"w1!bus_master7"
-    km.kernel.put(dev, "device", "release", km.machine.image.symbol("count_release").addr)
+    km.kernel.put(dev, "device", "release", km.machine.image.symbol("count_call").addr)
     assert km.service("device_register", dev) == 0
     assert km.kernel.registered["device"] == [dev]
     assert km.service("get_device", dev) == dev
     km.service("device_unregister", dev)
-    assert km.kernel.registered["device"] == [] and releases(km) == 0
+    assert km.kernel.registered["device"] == [] and counted(km) == 0
     km.service("put_device", dev)
-    assert releases(km) == 1
+    assert counted(km) == 1
     with pytest.raises(KernelServiceError, match="never initialized"):
         km.service("put_device", dev)
 
@@ -46,11 +46,11 @@ def test_release_falls_back_to_the_device_type(km, dev, btf):
     device_type = km.machine.alloc(btf.sizeof("device_type"))
     km.machine.write(device_type, bytes(btf.sizeof("device_type")))
     km.kernel.put(device_type, "device_type", "release",
-                  km.machine.image.symbol("count_release").addr)
+                  km.machine.image.symbol("count_call").addr)
     km.kernel.put(dev, "device", "type", device_type)
     km.service("device_initialize", dev)
     km.service("put_device", dev)
-    assert releases(km) == 1
+    assert counted(km) == 1
 
 
 def test_attribute_groups(km, dev, btf):

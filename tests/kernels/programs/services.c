@@ -133,12 +133,12 @@ void add_five(void *data)
     *(volatile int *)data += 5;
 }
 
-/* a struct device's release(), run by the last put_device */
-int releases;
+/* a callback the services run as guest code (a device's release(), a netdev's setup()) */
+int counted;
 
-void count_release(void *dev)
+void count_call(void *arg)
 {
-    releases++;
+    counted++;
 }
 
 /* runtime PM callbacks, run by the emulated PM core */

@@ -1,11 +1,12 @@
 """arm64 support the modules link against: the alternatives NOP callback, the stack protector's
-failure path, static keys the inline IRQ-flag helpers test, and module-parameter operations."""
+and FORTIFY_SOURCE's failure paths, refcount saturation, static keys the inline IRQ-flag helpers test, and module-parameter operations."""
 
 from __future__ import annotations
 
 import struct
 
 from kernels.services.kernel import Kernel
+from kernels.services.printk import LOGLEVEL, log
 
 NOP = 0xD503201F  # aarch64_insn_gen_nop()
 
@@ -19,7 +20,27 @@ def __stack_chk_fail(kernel: Kernel) -> None:
     raise kernel.error("stack-protector: kernel stack is corrupted")
 
 
-FUNCTIONS = {"alt_cb_patch_nops": alt_cb_patch_nops, "__stack_chk_fail": __stack_chk_fail}
+def fortify_panic(kernel: Kernel, name: int) -> None:
+    """CONFIG_FORTIFY_SOURCE caught a string/memory function overrunning its buffer: BUG()."""
+    raise kernel.error(f"detected buffer overflow in {kernel.cstring(name).decode('latin-1')}")
+
+
+# enum refcount_saturation_type -> lib/refcount.c's warning
+REFCOUNT_WARNINGS = ("saturated; leaking memory", "saturated; leaking memory",
+                     "addition on 0; use-after-free", "underflow; use-after-free",
+                     "decrement hit 0; leaking memory")
+REFCOUNT_SATURATED = 0xC0000000  # INT_MIN / 2
+
+
+def refcount_warn_saturate(kernel: Kernel, ref: int, kind: int) -> None:
+    """Saturate the refcount_t and warn, as the kernel does instead of wrapping."""
+    kernel.write(ref, struct.pack("<I", REFCOUNT_SATURATED))
+    text = REFCOUNT_WARNINGS[kind] if kind < len(REFCOUNT_WARNINGS) else f"type {kind}"
+    log(kernel, LOGLEVEL["warn"], f"refcount_t: {text}.")
+
+
+FUNCTIONS = {"alt_cb_patch_nops": alt_cb_patch_nops, "__stack_chk_fail": __stack_chk_fail,
+             "fortify_panic": fortify_panic, "refcount_warn_saturate": refcount_warn_saturate}
 
 # Module parameters' operations (kernel/params.c) are only pointed to from a module's __param
 # section; parsing parameters is not emulated, so they are zeroed objects of the kernel's size.

@@ -1,5 +1,6 @@
-"""Locks on the single emulated CPU: spinlock slow path and mutexes.  Nothing else runs, so a
-lock found held when its owner asks again is a deadlock, reported with the caller."""
+"""Locks and scheduling on the single emulated CPU: spinlock slow path, mutexes, wait-queue
+heads, cond_resched, bottom halves.  Nothing else runs, so a lock found held when its owner
+asks again is a deadlock, reported with the caller."""
 
 from __future__ import annotations
 
@@ -58,7 +59,24 @@ def mutex_unlock(kernel: Kernel, lock: int) -> None:
     kernel.write(_owner_at(kernel, lock), struct.pack("<Q", owner & MUTEX_FLAGS))
 
 
+def __cond_resched(kernel: Kernel) -> int:
+    """One task on one CPU: there is never anyone to yield to."""
+    return 0
+
+
+def __local_bh_enable_ip(kernel: Kernel, ip: int, cnt: int) -> None:
+    """Re-enabling bottom halves runs pending softirqs; the emulated system raises none."""
+
+
+def __init_waitqueue_head(kernel: Kernel, wq_head: int, name: int, key: int) -> None:
+    head = wq_head + kernel.offset("wait_queue_head", "head")
+    kernel.write(wq_head, bytes(kernel.offset("wait_queue_head", "head")))  # the spinlock
+    kernel.write(head, struct.pack("<QQ", head, head))
+
+
 FUNCTIONS = {
+    "__cond_resched": __cond_resched, "__local_bh_enable_ip": __local_bh_enable_ip,
+    "__init_waitqueue_head": __init_waitqueue_head,
     "queued_spin_lock_slowpath": queued_spin_lock_slowpath, "__mutex_init": __mutex_init,
     "mutex_lock": mutex_lock, "mutex_lock_interruptible": mutex_lock_interruptible,
     "mutex_lock_killable": mutex_lock_interruptible, "mutex_trylock": mutex_trylock,

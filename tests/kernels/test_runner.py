@@ -3,6 +3,7 @@ report, exit status and bad input."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -184,3 +185,31 @@ def test_irq_phase_runs_handlers_and_threads_identically(kernel_package, btf, tm
     irq = next(i for i, e in enumerate(events) if e.kind == "irq")
     assert events[irq].addr == 205 and events[irq].phase == "irq"
     assert events[irq + 1].name == "queue_delayed_work_on"
+
+
+def test_inconsistent_description_and_guest_fault_are_clean_errors(kernel_package, btf,
+                                                                   monkeypatch):
+    """A description the driver does not match stops probe with a one-line reason; a guest
+    fault inside module code names the address, the module function and the instruction, the
+    same in both machines."""
+    from emulator.errors import GuestFault
+    from kernels.descriptions import PHYS_BASE, DeviceDescription
+    from kernels.objects import Resource
+    from kernels.session import start
+
+    monkeypatch.setitem(DESCRIPTIONS, "sbsa_gwdt", DeviceDescription(
+        (Resource.mem(PHYS_BASE, 0x1000),), compatible="acme,not-a-watchdog"))
+    run = run_module(kernel_package, "sbsa_gwdt", "translate", btf)
+    assert run.phases == {"init": "ok", "probe": "sbsa-gwdt: the device's compatible matches "
+                                                 "none of the driver's OF table"}
+    messages = set()
+    for mode in ("native", "translate"):
+        session = start(kernel_package, "w1-gpio", mode, btf)
+        try:
+            session.call("wire:w1_calc_crc8", 0xDEAD0000, 8)
+        except GuestFault as fault:
+            messages.add(str(fault))
+    assert len(messages) == 1  # identical in both machines
+    assert re.fullmatch(r"guest fault: read of 1 bytes at 0xdead0000 \(unmapped\) at pc "
+                        r"0x[0-9a-f]+ \(wire:w1_calc_crc8\+0x[0-9a-f]+\): ldrb .*",
+                        messages.pop())

@@ -238,7 +238,7 @@ def hardware_trace(run: ModuleRun):
                     phase=phase_of(k, 0), **context) for k, a in enumerate(run.trace)]
     events += [Event("call", cycle, pc, name=service, phase=phase_of(k, 1), **context)
                for k, (service, pc, cycle) in enumerate(run.calls)]
-    irq_phase = dict(phase=run.phase_starts and "irq", **context)
-    events += [Event("irq", cycle, 0, addr=irq, **irq_phase) for cycle, irq in run.irqs]
+    events += [Event("irq", cycle, 0, addr=irq, phase="irq", **context)
+               for cycle, irq in run.irqs]
     events.sort(key=lambda e: e.cycle)
     return Trace(events, {"module": run.module, "mode": run.mode, "core": run.core})

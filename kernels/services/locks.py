@@ -7,6 +7,7 @@ from __future__ import annotations
 import struct
 
 from kernels.services.kernel import Kernel
+from kernels.services.lists import init_list_head
 
 Q_LOCKED_VAL = 1  # include/asm-generic/qspinlock_types.h: the locked byte of the lock word
 Q_LOCKED_MASK = 0xFF
@@ -30,7 +31,7 @@ def __mutex_init(kernel: Kernel, lock: int, name: int, key: int) -> None:
     kernel.write(_owner_at(kernel, lock), bytes(8))
     kernel.write(lock + kernel.offset("mutex", "wait_lock"), bytes(4))
     wait_list = lock + kernel.offset("mutex", "wait_list")
-    kernel.write(wait_list, struct.pack("<QQ", wait_list, wait_list))  # INIT_LIST_HEAD
+    init_list_head(kernel, wait_list)
 
 
 def mutex_trylock(kernel: Kernel, lock: int) -> int:
@@ -70,8 +71,8 @@ def __local_bh_enable_ip(kernel: Kernel, ip: int, cnt: int) -> None:
 
 def __init_waitqueue_head(kernel: Kernel, wq_head: int, name: int, key: int) -> None:
     head = wq_head + kernel.offset("wait_queue_head", "head")
-    kernel.write(wq_head, bytes(kernel.offset("wait_queue_head", "head")))  # the spinlock
-    kernel.write(head, struct.pack("<QQ", head, head))
+    kernel.write(wq_head, bytes(head - wq_head))  # the spinlock
+    init_list_head(kernel, head)
 
 
 FUNCTIONS = {

@@ -5,11 +5,10 @@ device in the emulated system."""
 
 from __future__ import annotations
 
-import struct
-
 from kernels.services.convention import GuestCall
 from kernels.services.kernel import Kernel
-from kernels.services.lists import LIST_POISON1, LIST_POISON2
+from kernels.services.device import device_add, device_del, device_initialize
+from kernels.services.lists import init_list_head, list_add, list_del
 from kernels.services.printk import log
 
 NETDEV_ALIGN = 32
@@ -25,26 +24,6 @@ NAPI_STATE_SCHED, NAPI_STATE_NPSVC, NAPI_STATE_LISTED = 1 << 0, 1 << 3, 1 << 4
 NAPI_POLL_WEIGHT = 64
 EEXIST = 17
 MASK64 = (1 << 64) - 1
-
-
-def _empty_list(kernel: Kernel, head: int) -> None:
-    kernel.write(head, head.to_bytes(8, "little") * 2)
-
-
-def _list_add(kernel: Kernel, entry: int, head: int) -> None:
-    """list_add: ``entry`` right after ``head``."""
-    first = kernel.get(head, "list_head", "next")
-    kernel.put(entry, "list_head", "next", first)
-    kernel.put(entry, "list_head", "prev", head)
-    kernel.put(first, "list_head", "prev", entry)
-    kernel.put(head, "list_head", "next", entry)
-
-
-def _list_del(kernel: Kernel, entry: int) -> None:
-    prev, next_ = kernel.get(entry, "list_head", "prev"), kernel.get(entry, "list_head", "next")
-    kernel.put(prev, "list_head", "next", next_)
-    kernel.put(next_, "list_head", "prev", prev)
-    kernel.write(entry, struct.pack("<QQ", LIST_POISON1, LIST_POISON2))
 
 
 def _queues(kernel: Kernel, dev: int, kind: str, count: int) -> int:
@@ -69,7 +48,7 @@ def alloc_netdev_mqs(kernel: Kernel, sizeof_priv: int, name: int, name_assign_ty
     dev = kernel.heap.alloc(size, align=NETDEV_ALIGN)
     kernel.write(dev, bytes(size))
     for member in LISTS:
-        _empty_list(kernel, dev + kernel.offset("net_device", member))
+        init_list_head(kernel, dev + kernel.offset("net_device", member))
     kernel.put(dev, "net_device", "pcpu_refcnt", kernel.heap.alloc(4))
     kernel.put(dev, "net_device", "gso_max_size", GSO_LEGACY_MAX_SIZE)
     kernel.put(dev, "net_device", "gso_max_segs", GSO_MAX_SEGS)
@@ -103,14 +82,14 @@ def netif_napi_add_weight(kernel: Kernel, dev: int, napi: int, poll: int, weight
     if weight > NAPI_POLL_WEIGHT:
         log(kernel, 3, f"netif_napi_add_weight() called with weight {weight}")
     for member in ("poll_list", "rx_list"):
-        _empty_list(kernel, napi + kernel.offset("napi_struct", member))
+        init_list_head(kernel, napi + kernel.offset("napi_struct", member))
     kernel.put(napi, "napi_struct", "poll", poll)
     kernel.put(napi, "napi_struct", "weight", weight)
     kernel.put(napi, "napi_struct", "dev", dev)
     kernel.put(napi, "napi_struct", "poll_owner", -1)
     kernel.put(napi, "napi_struct", "state",
                state | NAPI_STATE_SCHED | NAPI_STATE_NPSVC | NAPI_STATE_LISTED)
-    _list_add(kernel, napi + kernel.offset("napi_struct", "dev_list"),
+    list_add(kernel, napi + kernel.offset("napi_struct", "dev_list"),
               dev + kernel.offset("net_device", "napi_list"))
 
 
@@ -119,7 +98,7 @@ def __netif_napi_del(kernel: Kernel, napi: int) -> None:
     if not state & NAPI_STATE_LISTED:
         return
     kernel.put(napi, "napi_struct", "state", state & ~NAPI_STATE_LISTED)
-    _list_del(kernel, napi + kernel.offset("napi_struct", "dev_list"))
+    list_del(kernel, napi + kernel.offset("napi_struct", "dev_list"))
 
 
 def _bits(kernel: Kernel, dev: int, member: str, set_: int = 0, clear: int = 0) -> int:
@@ -158,10 +137,10 @@ def register_netdev(kernel: Kernel, dev: int) -> int:
     kernel.write(dev + kernel.offset("net_device", "name"), name.encode() + b"\0")
     kernel.put(dev, "net_device", "ifindex", FIRST_IFINDEX + len(kernel.netdevs_registered))
     kernel.netdevs_registered.append(dev)
-    device = dev + kernel.offset("net_device", "dev")
+    device = dev + kernel.offset("net_device", "dev")  # netdev_register_kobject
+    device_initialize(kernel, device)
     kernel.put(device, "device", "kobj.name", kernel.heap_string(name))
-    kernel.device_refs[device] = 1
-    kernel.registered.setdefault("device", []).append(device)
+    device_add(kernel, device)
     _bits(kernel, dev, "state", set_=LINK_STATE_PRESENT)
     kernel.put(dev, "net_device", "reg_state", NETREG_REGISTERED)
     kernel.netdevs[dev] = "registered"
@@ -173,7 +152,7 @@ def register_netdev(kernel: Kernel, dev: int) -> int:
 def unregister_netdev(kernel: Kernel, dev: int) -> None:
     if kernel.netdevs.get(dev) != "registered":
         raise kernel.error(f"unregister_netdev of 0x{dev:x}, which is not registered")
-    kernel.registered["device"].remove(dev + kernel.offset("net_device", "dev"))
+    device_del(kernel, dev + kernel.offset("net_device", "dev"))
     _bits(kernel, dev, "state", clear=LINK_STATE_PRESENT)
     kernel.put(dev, "net_device", "reg_state", NETREG_UNREGISTERED)
     kernel.netdevs[dev] = "unregistered"
@@ -193,6 +172,7 @@ def free_netdev(kernel: Kernel, dev: int) -> None:
     for queues in ("_tx", "_rx"):
         kernel.heap.free(kernel.get(dev, "net_device", queues))
     kernel.heap.free(kernel.get(dev, "net_device", "pcpu_refcnt"))
+    # the last reference: net-sysfs's netdev_release (kernel code) frees the device below
     kernel.device_refs.pop(dev + kernel.offset("net_device", "dev"), None)
     kernel.put(dev, "net_device", "reg_state", NETREG_RELEASED)
     kernel.heap.free(dev)

@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
                                placement=placement, records=2_000_000, verify=False))
         modeled[label] = {"records_per_s": report.modeled_records_per_s,
                           "bandwidth_gbs": report.modeled_bandwidth_gbs,
-                          "core_cycles_per_record": report.core_cycles_per_record}
+                          "core_cycles_per_record": report.core_cycles_per_record,
+                          "bytes_per_record": report.modeled_bytes_per_record}
     data = {
         "records": args.records, "keys": args.keys,
         "wall_records_per_s": rates,
@@ -119,11 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, rate in rates.items():
         print(f"  {name:12} {rate / 1e6:8.2f} M records/s   {rate / rates['polars']:6.2f}x Polars"
               f"   {rate / rates['duckdb']:6.2f}x DuckDB")
-    print("\nmodeled YSB on knl-7250, 64 cores (published: 110 M records/s at 238 GB/s)")
+    published = PUBLISHED["ysb_bandwidth_gbs"] * 1e9 / PUBLISHED["ysb_records_per_s"]
+    print(f"\nmodeled YSB on knl-7250, 64 cores (published: 110 M records/s at 238 GB/s, "
+          f"i.e. ~{published:.0f} B/record)")
     for label, m in modeled.items():
         print(f"  {label:13} {m['records_per_s'] / 1e6:8.1f} M records/s "
               f"{m['bandwidth_gbs']:7.1f} GB/s {m['core_cycles_per_record']:7.1f} core cycles"
-              f"/record")
+              f"/record {m['bytes_per_record']:7.0f} B/record")
     r = data["modeled_ratios"]
     print(f"  KPA sort / full-record sort {r['kpa_over_full_sort']:5.2f}x (records sorted in "
           f"DRAM), {r['kpa_over_full_sort_in_hbm']:5.2f}x (in HBM) (published ~7x)")

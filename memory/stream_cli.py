@@ -92,6 +92,7 @@ def cmd_run(args) -> int:
     tiers = ", ".join(f"{t} {g:.1f}" for t, g in report.bandwidth_gbs_by_tier.items())
     print(f"  modeled bandwidth  {report.modeled_bandwidth_gbs:>14.1f} GB/s ({tiers})")
     print(f"  core cycles/record {report.core_cycles_per_record:>14.1f} (modeled, all cores)")
+    print(f"  bytes/record       {report.modeled_bytes_per_record:>14.1f} (modeled, all tiers)")
     print(f"  HBM peak           {report.hbm_peak_bytes / 2**20:>14.1f} MiB")
     print(f"  window latency     {report.window_latency_ms['mean']:>14.3f} ms mean, "
           f"{report.window_latency_ms['max']:.3f} max (modeled)")

@@ -125,10 +125,10 @@ class EngineContext:
                            * self.mispredict_cycles)
 
     def ingest(self, n: int) -> None:
-        """Charge the arrival of ``n`` records: the receiver (NIC DMA or ingress thread)
-        writes them into the bundle buffers in DRAM. The published throughput is measured
-        with ingress (StreamBox project page, thexsel.github.io/p/streambox), and every engine
-        pays it alike."""
+        """Charge the arrival of ``n`` records: the ingress thread stores them into the bundle
+        buffers in DRAM (regular stores: the ledger adds the write-allocate reads). The
+        published throughput is measured with ingress (StreamBox project page,
+        thexsel.github.io/p/streambox), and every engine pays it alike."""
         self.ledger.charge("ingest", [(RECORD_TIER, Access("sequential", n * self.record_bytes,
                                                            write=True))])
 

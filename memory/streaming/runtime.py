@@ -63,6 +63,7 @@ class RunReport:
     modeled_records_per_s: float
     modeled_bandwidth_gbs: float
     core_cycles_per_record: float  # modeled instruction + stall cycles, summed over cores
+    modeled_bytes_per_record: float  # memory traffic, all tiers
     bandwidth_gbs_by_tier: dict[str, float]
     hbm_peak_bytes: int
     window_latency_ms: dict[str, float]
@@ -201,6 +202,7 @@ def run(config: RunConfig) -> RunReport:
         modeled_records_per_s=config.records / seconds,
         modeled_bandwidth_gbs=sum(ledger.bytes_by_tier.values()) / seconds / 1e9,
         core_cycles_per_record=ledger.busy_cycles / config.records,
+        modeled_bytes_per_record=sum(ledger.bytes_by_tier.values()) / config.records,
         bandwidth_gbs_by_tier={t: b / seconds / 1e9 for t, b in ledger.bytes_by_tier.items()},
         hbm_peak_bytes=hbm_peak,
         window_latency_ms={"mean": float(np.mean(latencies)), "max": float(np.max(latencies))},

@@ -12,6 +12,7 @@ from memory.cost import AnalyticDevice
 from memory.grouping.context import BRANCH_MISPREDICT_CYCLES, AlgorithmModel, EngineContext
 from memory.grouping.engines import ENGINES, WindowState
 from memory.grouping.ledger import Ledger
+from memory.kernels import Access
 from memory.machine import MACHINE_PRESETS, machine_preset
 from memory.streaming.runtime import RunConfig, run
 
@@ -21,8 +22,8 @@ CONFIGS = {"sort-hbm": dict(grouping="sort", kpa=True, placement="hbm"),
            "full": dict(grouping="sort", kpa=False, placement="dram"),
            "hash": dict(grouping="hash", kpa=True, placement="dram")}
 # Figures claimed in docs/grouping.md (default model: pairwise merges); must stay in sync.
-CLAIMED = {"records_per_s": 477.9e6, "bandwidth_gbs": 222.7, "kpa_over_full": 7.41,
-           "sort_over_hash": 1.40}
+CLAIMED = {"records_per_s": 319.1e6, "bandwidth_gbs": 219.4, "kpa_over_full": 7.03,
+           "sort_over_hash": 1.17}
 PUBLISHED = {"records_per_s": 110e6, "bandwidth_gbs": 238.0, "kpa_over_full": 7.0,
              "sort_over_hash": 10.0}
 
@@ -57,12 +58,31 @@ def test_claimed_figures(ysb):
         assert value == pytest.approx(CLAIMED[key], rel=0.02), key
     assert sort.core_cycles_per_record == pytest.approx(33.2, rel=0.02)  # vs ~700 published
     assert "core_cycles_per_record" in sort.to_json()
+    traffic = sort.modeled_bandwidth_gbs * 1e9 * sort.modeled_seconds / sort.records
+    assert sort.modeled_bytes_per_record == pytest.approx(traffic)
+    assert sort.modeled_bytes_per_record == pytest.approx(687.4, rel=0.02)
+    # the published pair (238 GB/s at 110 M records/s) moves 2164 B per record: over 3x ours,
+    # so no throughput fix at our traffic can also keep the bandwidth (docs/grouping.md)
+    published = PUBLISHED["bandwidth_gbs"] * 1e9 / PUBLISHED["records_per_s"]
+    assert published > 3 * sort.modeled_bytes_per_record
     # the two published figures the model reproduces within the issue's +-25%
     for key in ("bandwidth_gbs", "kpa_over_full"):
         assert measured[key] == pytest.approx(PUBLISHED[key], rel=0.25), key
     # and the two it does not (docs/grouping.md explains the gap)
-    assert measured["records_per_s"] > 4 * PUBLISHED["records_per_s"]
+    assert measured["records_per_s"] > 2.5 * PUBLISHED["records_per_s"]
     assert measured["sort_over_hash"] < PUBLISHED["sort_over_hash"] / 5
+
+
+def test_ysb_figures_do_not_depend_on_the_run_size(ysb):
+    """Half the records (one window instead of two) model the same rate and bandwidth, so the
+    2M-record runs above stand for longer streams."""
+    half = run(RunConfig(bench="ysb", cores=64, records=1_000_000, verify=False,
+                         **CONFIGS["sort-hbm"]))
+    full_size = ysb[("sort-hbm", 64)]
+    assert half.modeled_records_per_s == pytest.approx(full_size.modeled_records_per_s,
+                                                       rel=0.02)
+    assert half.modeled_bandwidth_gbs == pytest.approx(full_size.modeled_bandwidth_gbs,
+                                                       rel=0.02)
 
 
 def test_wider_merge_tree_trades_bandwidth_for_fewer_passes():
@@ -75,6 +95,18 @@ def test_wider_merge_tree_trades_bandwidth_for_fewer_passes():
 
 def test_every_machine_has_a_branch_penalty():
     assert set(BRANCH_MISPREDICT_CYCLES) == set(MACHINE_PRESETS)
+
+
+def test_regular_stores_read_their_lines_first():
+    knl = machine_preset("knl-7250")
+    written = Access("sequential", 1 << 20, write=True)
+    allocating, streaming = Ledger(knl, 64, AnalyticDevice()), Ledger(
+        knl, 64, AnalyticDevice(), write_allocate=False)
+    for ledger in (allocating, streaming):
+        ledger.charge("store", [(HBM, written), (HBM, Access("random", 8 << 10, write=True))])
+    assert streaming.bytes_by_tier[HBM] == (1 << 20) + (1 << 10) * 64
+    assert allocating.bytes_by_tier[HBM] == 2 * (1 << 20) + (1 << 10) * 64  # random: no RFO
+    assert allocating.seconds > streaming.seconds
 
 
 def test_stall_cycles_add_to_the_compute_bound():
@@ -95,13 +127,15 @@ def test_sort_model_counts_the_key_pointer_network():
 
 def test_skewed_keys_serialize_the_shared_hash_table():
     """topk's Zipf keys: the hottest key's line passes from core to core one update at a
-    time, so hash stops scaling while sort on HBM does not (claimed in docs/grouping.md)."""
+    time, so hash stops scaling while sort on HBM does not; there sort on HBM beats hash by
+    the published order of magnitude (claimed in docs/grouping.md)."""
     config = dict(bench="topk", verify=False)
-    hash1 = run(RunConfig(cores=1, grouping="hash", **config)).modeled_records_per_s
+    hash8 = run(RunConfig(cores=8, grouping="hash", **config)).modeled_records_per_s
     hash64 = run(RunConfig(cores=64, grouping="hash", **config)).modeled_records_per_s
     sort64 = run(RunConfig(cores=64, placement="hbm", **config)).modeled_records_per_s
-    assert hash64 < 1.5 * hash1
-    assert sort64 / hash64 == pytest.approx(11.39, rel=0.02)
+    assert hash64 < hash8
+    assert sort64 / hash64 == pytest.approx(9.26, rel=0.02)
+    assert sort64 / hash64 == pytest.approx(PUBLISHED["sort_over_hash"], rel=0.25)
 
 
 def grouped_window(engine_name, keys, cores, share=0.0, record_bytes=24):

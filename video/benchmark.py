@@ -16,7 +16,8 @@ from pathlib import Path
 from video import codec
 from video.configurator import Configurator
 from video.errors import InfeasibleTargetError
-from video.profiler import DEFAULT_GRID, Profiler, ProfileGrid
+from video.formats import FULL_FIDELITY
+from video.profiler import DEFAULT_GRID, ProfileGrid, Profiler
 from video.query import query
 from video.session import DEFAULT_CASCADE, ingest_video
 from video.store import VideoStore
@@ -25,7 +26,8 @@ STRATEGY_KEYS = {"golden": "golden", "all": "all", "auto": "vstore"}
 BENCH_TARGETS = (0.8, 0.9, 0.95)
 # vstore runs unconstrained when its configuration already costs less than storing every
 # consumption format on both counts; otherwise under budgets set to these shares of what "all"
-# needs (ingestion cores and bytes per day), the first that can be met.
+# needs (ingestion cores and bytes per day), the first that can be met: both resources at the
+# share, else one at the share and the other at most what "all" needs.
 BUDGET_SHARES = (0.9, 0.75)
 
 
@@ -88,8 +90,7 @@ def run_bench(video: str | Path, device: str = "ssd", grid: ProfileGrid = DEFAUL
                         entry["queries"].append(_query_row(store, cascade, target))
                 if any("h264" in f for f in ingest.formats):
                     entry["retrieval_vs_pyav"] = retrieval_vs_pyav(store, ingest.stream)
-            main = next(q for q in entry["queries"]
-                        if q["cascade"] == primary[0] and q["target"] == primary[1])
+            main = primary_row(report, entry)
             entry.update({k: main[k] for k in ("query_seconds", "speed_x_realtime", "f1")})
             report["strategies"][key] = entry
     s = report["strategies"]
@@ -104,27 +105,53 @@ def run_bench(video: str | Path, device: str = "ssd", grid: ProfileGrid = DEFAUL
         "ingest_ratio": _ratio(s["vstore"]["ingest_seconds"], s["all"]["ingest_seconds"]),
         "transcode_ratio": _ratio(s["vstore"]["transcode_seconds"],
                                   s["all"]["transcode_seconds"])}
+    report["full_fidelity_bound"] = _full_fidelity_bound(report)
     if plot:
         plot_speed_vs_accuracy(report, plot)
         report["plot"] = str(plot)
     return report
 
 
-def _vstore_budgets(profiler: Profiler, targets, cascades) -> tuple[float | None, tuple]:
-    """(share of "all", (ingest budget, storage budget)) for vstore; see BUDGET_SHARES."""
+def primary_row(report: dict, entry: dict) -> dict:
+    """A strategy's figures for the report's primary query."""
+    primary = report["primary_query"]
+    return next(q for q in entry["queries"]
+                if q["cascade"] == primary["cascade"] and q["target"] == primary["target"])
+
+
+def _full_fidelity_bound(report: dict) -> dict | None:
+    """The stages vstore runs at full fidelity in the primary query, the share of golden's
+    query time their operators take, and so the speedup over golden that storage can give at
+    most while as many frames reach them (vstore spends at least that operator time too)."""
+    golden, vstore = (primary_row(report, report["strategies"][k]) for k in ("golden", "vstore"))
+    if golden["query_seconds"] is None or vstore["query_seconds"] is None:
+        return None
+    full = [s["op"] for s in vstore["stages"] if s["fidelity"] == FULL_FIDELITY.id]
+    seconds = sum(s["operator_seconds"] for s in golden["stage_seconds"] if s["op"] in full)
+    share = seconds / golden["query_seconds"]
+    return {"ops": full, "share_of_golden": share,
+            "max_speedup": 1 / share if share > 0 else None}
+
+
+def _vstore_budgets(profiler: Profiler, targets, cascades) -> tuple[dict | None, tuple]:
+    """({resource: share of "all"}, (ingest budget, storage budget)) for vstore; see
+    BUDGET_SHARES."""
     configurator = Configurator(profiler.profile, profiler.storage_point)
     everything = configurator.configure([], list(targets), coalesce=False, cascades=cascades)
     free = configurator.configure([], list(targets), cascades=cascades)
     if (free.ingest_cores < everything.ingest_cores
             and free.storage_bytes_per_day < everything.storage_bytes_per_day):
         return None, (None, None)
+    need = (everything.ingest_cores, everything.storage_bytes_per_day)
     for share in BUDGET_SHARES:
-        budgets = (share * everything.ingest_cores, share * everything.storage_bytes_per_day)
-        try:
-            configurator.configure([], list(targets), *budgets, cascades=cascades)
-        except InfeasibleTargetError:
-            continue
-        return share, budgets
+        for scaled in ((True, True), (False, True), (True, False)):
+            shares = [share if s else 1.0 for s in scaled]
+            budgets = tuple(s * n for s, n in zip(shares, need))
+            try:
+                configurator.configure([], list(targets), *budgets, cascades=cascades)
+            except InfeasibleTargetError:
+                continue
+            return dict(zip(("ingest", "storage"), shares)), budgets
     return None, (None, None)
 
 
@@ -141,6 +168,7 @@ def _query_row(store: VideoStore, cascade: list[str], target: float, repeats: in
             "speed_x_realtime": result.speed_x_realtime, "f1": result.f1,
             "io_seconds": result.io_seconds, "decode_seconds": result.decode_seconds,
             "operator_seconds": result.operator_seconds,
+            "stage_seconds": result.stage_breakdown(),
             "stages": [s.to_json() for s in result.stages]}
 
 

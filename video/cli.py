@@ -236,6 +236,8 @@ def cmd_bench(args) -> int:
 
 def format_bench(report: dict) -> str:
     """A plain-text table of a benchmark report."""
+    from video.benchmark import primary_row
+
     lines = [f"{report['video']} ({report['video_seconds']:.1f} s) on {report['device']}",
              f"{'strategy':8s} {'cascade':20s} {'target':>6s} {'speed x':>9s} {'F1':>6s}"]
     for key, entry in report["strategies"].items():
@@ -247,9 +249,25 @@ def format_bench(report: dict) -> str:
                  f"{'transcode s':>11s}")
     for key, entry in report["strategies"].items():
         share = entry.get("budget_share_of_all")
-        note = f"  (budgets: {share:g} x all's)" if share else ""
+        note = ("  (budgets vs all's: " + ", ".join(f"{k} x{v:g}" for k, v in share.items())
+                + ")") if share else ""
         lines.append(f"{key:8s} {len(entry['formats']):7d} {entry['storage_bytes'] / 1e6:10.2f} "
                      f"{entry['ingest_seconds']:12.2f} {entry['transcode_seconds']:11.2f}{note}")
+    primary = report["primary_query"]
+    lines.append(f"where the time goes ({primary['cascade']} at {primary['target']:g}; per stage "
+                 "operator + decode seconds, frames evaluated):")
+    for key, entry in report["strategies"].items():
+        q = primary_row(report, entry)
+        stages = " | ".join(f"{s['op']} {s['operator_seconds']:.3f} + {s['decode_seconds']:.3f}"
+                            f" ({s['frames']})" for s in q.get("stage_seconds", ()))
+        lines.append(f"  {key:8s} {stages or q.get('error', 'n/a')}"
+                     + (f"; total {q['query_seconds']:.3f} s" if q["query_seconds"] else ""))
+    bound = report.get("full_fidelity_bound")
+    if bound and bound["max_speedup"]:
+        lines.append(f"golden spends {bound['share_of_golden']:.0%} of it in operators vstore "
+                     f"also runs at full fidelity ({', '.join(bound['ops'])}): storage can make "
+                     f"it {bound['max_speedup']:.2f}x faster at most while as many frames reach "
+                     "them")
     speedup = report["speedup_vs_golden"]
     lines.append("vstore vs golden (primary query): "
                  + (f"{speedup:.2f}x faster" if speedup else "n/a"))

@@ -7,7 +7,8 @@
    storage; when nothing keeps up, the fastest-retrieving coding.
 3. Coalescing: two storage formats merge into their join (the poorest fidelity richer than both)
    when that saves both storage and ingestion and the merged format still keeps up with each
-   consumer (or slows it by at most :data:`FREE_MERGE_SLOWDOWN`); then, while the ingestion
+   consumer or slows each query it serves (an operator alone, or a whole cascade at a target)
+   by at most :data:`FREE_MERGE_SLOWDOWN`; then, while the ingestion
    budget (cores) or the storage budget (bytes per day) is exceeded, the merge or re-coding that
    saves the most of the exceeded resources per unit of query slowdown is applied. What each
    budget cost is reported as the consumers' query speeds before and after it.
@@ -26,7 +27,7 @@ from video.formats import Fidelity, StorageFormat, codings_for
 from video.profiler import ConsumptionPoint, Profile, StoragePoint, clip_target
 
 SECONDS_PER_DAY = 86_400
-FREE_MERGE_SLOWDOWN = 0.10  # a merge that saves both resources may slow a consumer by <= 10%
+FREE_MERGE_SLOWDOWN = 0.10  # a merge that saves both resources may slow a query by <= 10%
 
 StorageMeter = Callable[[StorageFormat], StoragePoint]
 
@@ -44,6 +45,11 @@ class Consumer:
     @property
     def key(self) -> tuple[str, float, str]:
         return self.op, self.target, self.cascade
+
+    @property
+    def query(self) -> tuple[str, float]:
+        """The query this consumer is part of: its cascade (or operator) at its target."""
+        return self.cascade or self.op, self.target
 
     @property
     def required_speed(self) -> float:
@@ -222,17 +228,21 @@ class Configurator:
     def _free_merge(self, groups: dict, a: StorageFormat, b: StorageFormat,
                     merged: StorageFormat) -> float | None:
         """How much a merge saves (sum of the two resources' fractions saved), or None when it
-        costs either resource or slows a consumer beyond the free-merge tolerance."""
+        costs either resource or slows a query beyond the free-merge tolerance. A query's time
+        is the sum of its stages' (retrieval + operator) times; a consumer whose merged format
+        still keeps up with it is not slowed."""
         pa, pb, pm = self.meter(a), self.meter(b), self.meter(merged)
         bytes_ratio = pm.bytes_per_second / (pa.bytes_per_second + pb.bytes_per_second)
         cores_ratio = pm.ingest_cores / (pa.ingest_cores + pb.ingest_cores)
         if bytes_ratio >= 1 or cores_ratio >= 1:
             return None
-        for fmt, point in ((a, pa), (b, pb)):
-            for c in groups[fmt]:
-                keeps_up = pm.retrieval_speed >= c.required_speed
-                if not keeps_up and _speed(c, pm) < (1 - FREE_MERGE_SLOWDOWN) * _speed(c, point):
-                    return None
+        slowed = {c.query for c in groups[a] + groups[b] if pm.retrieval_speed < c.required_speed}
+        for query in slowed:
+            stages = [(c, f) for f, cs in groups.items() for c in cs if c.query == query]
+            before = sum(1 / _speed(c, self.meter(f)) for c, f in stages)
+            after = sum(1 / _speed(c, pm if f in (a, b) else self.meter(f)) for c, f in stages)
+            if before < (1 - FREE_MERGE_SLOWDOWN) * after:
+                return None
         return 2 - bytes_ratio - cores_ratio
 
     def _coalesce(self, groups: dict) -> dict:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from video import codec
+from video.errors import StoreError
 from video.formats import (
     FULL_FIDELITY,
     GOLDEN,
@@ -33,7 +34,6 @@ from video.formats import (
     parse_fidelity,
     segment_frames,
 )
-from video.errors import StoreError
 from video.operators import OPERATOR_SPECS, f1_score, hold, make_operator, parse_operators
 from video.paths import cache_dir
 

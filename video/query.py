@@ -66,6 +66,7 @@ class QueryResult:
     decode_seconds: float
     operator_seconds: float
     frames_evaluated: list[int]
+    stage_seconds: list[tuple[float, float]]  # per stage: (operator, decode) seconds
     f1: float | None = None
     reference_matches: np.ndarray | None = field(default=None, repr=False)
 
@@ -86,11 +87,17 @@ class QueryResult:
         edges = np.flatnonzero(np.diff(np.concatenate(([0], self.matches.astype(np.int8), [0]))))
         return [(s / self.fps, e / self.fps) for s, e in zip(edges[::2], edges[1::2])]
 
+    def stage_breakdown(self) -> list[dict]:
+        """Per stage: operator, frames it evaluated, operator and decoding seconds."""
+        return [{"op": s.op, "frames": n, "operator_seconds": o, "decode_seconds": d}
+                for s, n, (o, d) in zip(self.stages, self.frames_evaluated, self.stage_seconds)]
+
     def to_json(self) -> dict:
         return {
             "stream": self.stream, "cascade": self.cascade, "target": self.target,
             "stages": [s.to_json() for s in self.stages],
             "frames_evaluated": self.frames_evaluated,
+            "stage_seconds": self.stage_breakdown(),
             "matching_frames": int(self.matches.sum()),
             "matching_intervals": [[round(a, 3), round(b, 3)] for a, b in self.intervals()],
             "video_seconds": self.video_seconds, "query_seconds": self.query_seconds,
@@ -243,8 +250,9 @@ def run_cascade(store: VideoStore, stream: StreamInfo, stages: list[Stage]) -> Q
     n, step = stream.frames, stream.segment_frames
     operators = [make_operator(s.op) for s in stages]
     evaluated = [0] * len(stages)
+    stage_op, stage_decode = [0.0] * len(stages), [0.0] * len(stages)
     matches = np.zeros(n, dtype=bool)
-    decode = io = op_time = 0.0
+    decode = io = 0.0
     t_start = time.perf_counter()
     for window in tqdm(range(stream.segments), desc="query", unit="seg",
                        disable=not sys.stderr.isatty()):
@@ -260,12 +268,14 @@ def run_cascade(store: VideoStore, stream: StreamInfo, stages: list[Stage]) -> Q
                 operators[i].reset()
             else:
                 sampled = np.unique(candidates - candidates % k)
+            d0 = reader.decode_seconds
             stored = reader.get(stage.storage, sampled)
+            stage_decode[i] += reader.decode_seconds - d0
             frames = [derive_frame(stored[int(s)], stage.storage.fidelity, stage.fidelity,
                                    stream.width, stream.height) for s in sampled]
             t0 = time.perf_counter()
             results = dict(zip(sampled.tolist(), operators[i](frames)))
-            op_time += time.perf_counter() - t0
+            stage_op[i] += time.perf_counter() - t0
             evaluated[i] += len(sampled)
             keep = np.array([results[int(f - f % k)] for f in candidates], dtype=bool)
             candidates = candidates[keep]
@@ -274,7 +284,8 @@ def run_cascade(store: VideoStore, stream: StreamInfo, stages: list[Stage]) -> Q
         io += reader.io_seconds
     wall = time.perf_counter() - t_start
     return QueryResult(stream.name, [s.op for s in stages], 0.0, stages, matches, stream.fps,
-                       wall, io, decode, op_time, evaluated)
+                       wall, io, decode, sum(stage_op), evaluated,
+                       list(zip(stage_op, stage_decode)))
 
 
 def reference_results(store: VideoStore, stream: StreamInfo, op: str) -> np.ndarray | None:

@@ -16,7 +16,7 @@ from video.errors import EmptyStoreError, StoreError
 from video.formats import parse_format
 from video.ingest import IngestReport, ingest
 from video.operators import operator_names, parse_operators
-from video.profiler import DEFAULT_GRID, Profile, Profiler, ProfileGrid
+from video.profiler import DEFAULT_GRID, Profile, ProfileGrid, Profiler
 from video.store import VideoStore
 
 DEFAULT_TARGETS = (0.8, 0.9, 0.95)

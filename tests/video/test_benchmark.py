@@ -21,4 +21,10 @@ def test_bench_report_compares_three_strategies(clip, tmp_path):
     assert report["speedup_vs_golden"] > 0
     assert plot.stat().st_size > 1000 and plot.read_bytes()[:4] == b"\x89PNG"
     assert "vstore vs all" in format_bench(report)
+    # the people-free cascade: what vstore runs at full fidelity bounds its speedup
+    bound = report["full_fidelity_bound"]
+    assert set(bound["ops"]) <= {"diff", "color"} and 0 <= bound["share_of_golden"] < 1
+    assert (bound["max_speedup"] is None) == (not bound["ops"])
+    report["strategies"]["vstore"]["budget_share_of_all"] = {"ingest": 1.0, "storage": 0.9}
+    assert "budgets vs all's: ingest x1, storage x0.9" in format_bench(report)
     assert not any(tmp_path.glob("hwemu-vbench-*"))  # stores are temporary

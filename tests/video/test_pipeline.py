@@ -3,12 +3,18 @@
 import numpy as np
 import pytest
 
-from video.configurator import Configurator, choose_consumption, parse_bytes, parse_targets
+from video.configurator import (
+    Configurator,
+    Consumer,
+    choose_consumption,
+    parse_bytes,
+    parse_targets,
+)
 from video.errors import BadVideoError, InfeasibleTargetError, StoreError, UnknownOperatorError
 from video.formats import GOLDEN, RAW, Fidelity, StorageFormat
 from video.ingest import ingest
 from video.operators import f1_score
-from video.profiler import QUICK_GRID, Profiler, clip_target
+from video.profiler import QUICK_GRID, ConsumptionPoint, Profiler, StoragePoint, clip_target
 from video.query import plan_cascade, query, reference_results
 from video.session import configure_store, ingest_video
 from video.store import VideoStore
@@ -57,6 +63,8 @@ def test_configuration_serves_every_consumer(profiler):
     assert len(config.formats) <= len(unmerged.formats)
     for c in config.consumers:
         assert config.serving[c.key].serves(c.point.fidelity)
+    # lossy formats keep the coding the profile rendered with (other codings flip detectors)
+    assert all(f.coding in (RAW, GOLDEN.coding) for f in config.formats + unmerged.formats)
     assert config.storage_bytes_per_day <= unmerged.storage_bytes_per_day
     # a storage budget below the configured need forces merges or fails clearly
     tight = 0.6 * config.storage_bytes_per_day
@@ -86,6 +94,12 @@ def test_ingest_and_query_meet_the_target(strategy, clip, profiler, tmp_path):
         assert result.f1 == f1_score(result.matches, reference)
         assert result.f1 >= 0.9
         assert result.speed_x_realtime > 0 and result.matches.sum() > 0
+        # the per-stage breakdown accounts for every operator and decoding second
+        stages = result.stage_breakdown()
+        assert [s["frames"] for s in stages] == result.frames_evaluated
+        assert sum(s["operator_seconds"] for s in stages) == pytest.approx(
+            result.operator_seconds)
+        assert sum(s["decode_seconds"] for s in stages) == pytest.approx(result.decode_seconds)
         # the red square is visible (and moving) in the middle third only
         n = info.frames
         assert not result.matches[: n // 3].any()
@@ -135,3 +149,21 @@ def test_truncated_source_leaves_the_store_unchanged(clip, profiler, tmp_path):
             ingest(cut, store, [GOLDEN], name="cut")
         assert [s.name for s in store.streams()] == ["synthetic"]
         assert store.stored_bytes() == before and store.verify("cut") == []
+
+
+def test_free_merge_weighs_the_whole_query():
+    """Merging a fast stage's small format into a richer one is free when the cascade it belongs
+    to hardly slows down, even though that stage alone slows fourfold."""
+    def fmt(color, stride=1):
+        return StorageFormat(Fidelity(0.25, stride, 1.0, 0, color), RAW)
+
+    gray, rgb, sparse = fmt(False), fmt(True), fmt(False, 16)
+    retrieval = {gray: 20000, rgb: 2000, sparse: 200}
+    points = {f: StoragePoint(1000.0, 0.01, r, r) for f, r in retrieval.items()}
+    stage = {gray: ("diff", 10000), rgb: ("color", 3000), sparse: ("motion", 3000)}
+    groups = {f: [Consumer(op, 0.9, ConsumptionPoint(f.fidelity, 1.0, speed),
+                           "diff,motion,color", 3000)] for f, (op, speed) in stage.items()}
+    conf = Configurator(None, points.__getitem__)
+    assert conf._free_merge(groups, gray, rgb, rgb) is not None
+    del groups[sparse]  # without the slow stage, the same merge slows the query by a third
+    assert conf._free_merge(groups, gray, rgb, rgb) is None

@@ -100,9 +100,9 @@ def _check_placement(path: Path, start: int, size: int) -> None:
         raise LoaderError(f"{path}: segment at 0x{start:x} (+0x{size:x}) lies outside the "
                           f"guest's 32-bit window")
     if layout.overlaps_host(start, size):
-        end = layout.HOST_BASE + layout.HOST_SIZE
+        regions = " and ".join(f"0x{base:x}-0x{base + n:x}" for base, n in layout.HOST_REGIONS)
         raise LoaderError(f"{path}: segment at 0x{start:x} overlaps the M core's reserved host "
-                          f"region 0x{layout.HOST_BASE:x}-0x{end:x}")
+                          f"regions {regions}")
 
 
 def _load_executable(path: Path, elf: ELFFile, data: bytes, machine: str) -> GuestImage:

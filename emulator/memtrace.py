@@ -34,7 +34,7 @@ class MemoryTraceWriter:
         machine.uc.hook_add(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, self._on_access)
 
     def _on_access(self, uc, access, addr, size, value, user_data) -> None:
-        if layout.HOST_BASE <= addr < layout.HOST_BASE + layout.HOST_SIZE:
+        if layout.is_host(addr):
             return
         write = access == UC_MEM_WRITE
         if self.fmt == "dramsim3":

@@ -86,7 +86,7 @@ class Machine:
         self._capture_err = stderr is None
         out = io.BytesIO() if stdout is None else stdout
         err = io.BytesIO() if stderr is None else stderr
-        self.process = LinuxProcess(self.abi, image.end, stdin, out, err)
+        self.process = LinuxProcess(self.abi, max(image.end, layout.BRK_BASE), stdin, out, err)
         self.stats = Stats(self.mode, core.name, self.mhz)
         self.watchdog = None  # set by machines that run in slices (see machines/watchdog.py)
         self.hooks: dict[int, Callable] = {}
@@ -94,9 +94,7 @@ class Machine:
         self.devices: list[tuple[int, int, Device]] = []
         self.mmio_trace: list[MmioAccess] = []
         self.regions: list[tuple[int, int]] = []
-        self.fault: tuple[str, int, int] | None = None
         self.uc = self._create_unicorn()
-        self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_invalid)
         self._map_image()
         self.heap_next = API_HEAP
 
@@ -163,10 +161,6 @@ class Machine:
             self.map(seg.vaddr, seg.memsz)
             self.write(seg.vaddr, seg.data)
         self.map(layout.STACK_TOP - layout.STACK_SIZE, layout.STACK_SIZE)
-
-    def _on_invalid(self, uc, access, address, size, value, user_data) -> bool:
-        self.fault = (_ACCESS.get(access, "access"), address, size)
-        return False
 
     # --- process start-up -------------------------------------------------------------------
 
@@ -286,10 +280,26 @@ class Machine:
             text = "<unmapped>"
         return f"pc 0x{pc:x}" + (f" ({where})" if where else "") + f": {text}"
 
-    def fault_error(self, pc: int, exc: UcError) -> GuestFault:
-        if self.fault is not None:
-            access, addr, size = self.fault
-            self.fault = None
+    def fault_error(self, pc: int, exc: UcError, replay_at: int) -> GuestFault:
+        """The error for a fault of the guest instruction at ``pc``.  What it touched is learnt by
+        running the faulting host instruction (at ``replay_at``) once more with an invalid-access
+        hook: a hook installed for the whole run would send every store down Unicorn's slow
+        path (see emulator.layout)."""
+        seen: list[tuple[str, int, int]] = []
+
+        def record(uc, access, address, size, value, user_data) -> bool:
+            seen.append((_ACCESS.get(access, "access"), address, size))
+            return False
+
+        handle = self.uc.hook_add(UC_HOOK_MEM_INVALID, record)
+        try:
+            self.uc.emu_start(replay_at, 0, count=1)
+        except UcError:
+            pass
+        finally:
+            self.uc.hook_del(handle)
+        if seen:
+            access, addr, size = seen[0]
             return GuestFault(f"guest fault: {access} of {size} bytes at 0x{addr:x} (unmapped) "
                               f"at {self.describe(pc)}")
         return GuestFault(f"guest fault at {self.describe(pc)}: {exc}")

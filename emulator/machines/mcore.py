@@ -89,7 +89,8 @@ class ThumbMachine(Machine):
                     self.uc.emu_start(start, until)
             except UcError as exc:
                 if self._error is None:
-                    raise self.fault_error(self.uc.reg_read(A.UC_ARM_REG_PC), exc) from None
+                    pc = self.uc.reg_read(A.UC_ARM_REG_PC)
+                    raise self.fault_error(pc, exc, pc | 1) from None
             if self._error is not None:
                 error, self._error = self._error, None
                 raise error

@@ -161,7 +161,8 @@ class NativeMachine(Machine):
             self.uc.emu_start(entry, until, count=count)
         except UcError as exc:
             if self._error is None:
-                raise self.fault_error(self.uc.reg_read(A.UC_ARM64_REG_PC), exc) from None
+                pc = self.uc.reg_read(A.UC_ARM64_REG_PC)
+                raise self.fault_error(pc, exc, pc) from None
         finally:
             for handle in handles:
                 self.uc.hook_del(handle)

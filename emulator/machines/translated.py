@@ -29,8 +29,8 @@ from isa.a64.decode import SYSREGS
 from isa.a64.disasm import disasm_one
 
 COUNTERS = (A.UC_ARM_REG_R12, A.UC_ARM_REG_LR, A.UC_ARM_REG_R10)
-FOLDED = (*COUNTERS, A.UC_ARM_REG_PC, A.UC_ARM_REG_R3)
 ZEROED = tuple((reg, 0) for reg in COUNTERS)
+FOLD_SECONDS = 0.05  # < 2**32 cycles even at 1e9 host instructions/s
 
 
 class _Lookahead:
@@ -57,6 +57,7 @@ class TranslatedMachine(Machine):
         self.code_cache_kb = code_cache_kb
         self.chain = chain
         self._peeked: dict[int, list[int]] = {}
+        self._folded_at = time.perf_counter()
         self._peek = _Lookahead(self._lookahead)
         super().__init__(image, core, **kwargs)
         self.runtime = build_runtime(core)
@@ -75,7 +76,8 @@ class TranslatedMachine(Machine):
     def _create_unicorn(self):
         uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         uc.ctl_set_cpu_model(getattr(A, self.core.unicorn_cpu))
-        uc.mem_map(layout.HOST_BASE, layout.HOST_SIZE)
+        for base, size in layout.HOST_REGIONS:
+            uc.mem_map(base, size)
         return uc
 
     def _init_sysregs(self) -> None:
@@ -167,14 +169,23 @@ class TranslatedMachine(Machine):
         return self.cache.lookup(pc) or self._translate(pc)
 
     def _execute(self, entry: int, until: int) -> None:
-        pc = entry
+        try:
+            self._dispatch(entry, until)
+        finally:
+            self._fold_counters()
+
+    def _dispatch(self, pc: int, until: int) -> None:
+        """The dispatcher loop.  Counters are folded into the stats before any Python code
+        that may read them runs (hooks, intercepts, system calls, helpers)."""
         pending = None  # exit to chain once its target block exists
         stats = self.stats
         while pc != until:
             if pc in self.hooks:
+                self._fold_counters()
                 self.hooks[pc](self)
                 pending = None
             if pc in self.intercepts:
+                self._fold_counters()
                 self.intercepts[pc](self)
                 pc, pending = self.reg(30), None
                 continue
@@ -206,7 +217,9 @@ class TranslatedMachine(Machine):
             pc = exit_.guest_pc
             if exit_.kind is ExitKind.CHAIN:
                 pending = exit_
-            elif exit_.kind is ExitKind.SVC:
+                continue
+            self._fold_counters()
+            if exit_.kind is ExitKind.SVC:
                 self.process.handle(self)
             elif exit_.kind is ExitKind.HELPER:
                 perform_helper(self, exit_.insn)
@@ -219,7 +232,9 @@ class TranslatedMachine(Machine):
                     f"unsupported A64 instruction at 0x{pc:x}: {disasm_one(word, pc)}")
 
     def _enter(self, host_addr: int) -> int:
-        """Run host code from ``host_addr`` until it exits to the dispatcher; the exit token."""
+        """Run host code from ``host_addr`` until it exits to the dispatcher; the exit token.
+        The inline counters stay in their registers across exits, folded into the stats when
+        Python needs them or every FOLD_SECONDS (well before a 32-bit counter could wrap)."""
         start = host_addr | 1
         while True:
             try:
@@ -228,26 +243,29 @@ class TranslatedMachine(Machine):
             except UcError as exc:
                 self._fold_counters()
                 raise self._host_fault(exc) from None
-            where, token = self._fold_counters()
+            where = self.uc.reg_read(A.UC_ARM_REG_PC)
             if where == layout.RUNTIME:
-                return token
+                if time.perf_counter() - self._folded_at > FOLD_SECONDS:
+                    self._fold_counters()
+                return self.uc.reg_read(A.UC_ARM_REG_R3)
+            self._fold_counters()
             if self.max_insns is not None and self.stats.guest_insns > self.max_insns:
                 raise BudgetExhausted(
                     f"guest ran past --max-insns {self.max_insns} (stopped after "
                     f"{self.stats.guest_insns} instructions near {self._guest_at(where)})")
             start = where | 1
 
-    def _fold_counters(self) -> tuple[int, int]:
-        """Add the inline counters to the stats and zero them; (pc, r3) as a by-product."""
+    def _fold_counters(self) -> None:
+        """Add the inline counters to the stats and zero them."""
         stats = self.stats
-        cycles, guest, host, pc, token = self.uc.reg_read_batch(FOLDED)
+        cycles, guest, host = self.uc.reg_read_batch(COUNTERS)
         stats.cycles += cycles
         stats.guest_insns += guest
         stats.host_insns += host
         self.uc.reg_write_batch(ZEROED)
         stats.cache_flushes = self.cache.flushes
         stats.code_cache_bytes = self.cache.bytes_used_peak
-        return pc, token
+        self._folded_at = time.perf_counter()
 
     def _guest_at(self, host: int) -> str:
         block = self.cache.block_at(host)
@@ -258,4 +276,4 @@ class TranslatedMachine(Machine):
         block = self.cache.block_at(host)
         if block is None:
             return GuestFault(f"guest fault in host code at 0x{host:x}: {exc}")
-        return self.fault_error(block.guest_pc_at(host), exc)
+        return self.fault_error(block.guest_pc_at(host), exc, host | 1)

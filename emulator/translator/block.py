@@ -20,8 +20,7 @@ from emulator.translator.regcache import RegisterPressure
 from isa.a64.decode import decode
 from isa.a64.disasm import disasm_one
 from isa.a64.insn import A64Insn
-from isa.thumb2.assemble import assemble
-from isa.thumb2.disasm import instruction_offsets
+from isa.thumb2.lines import assemble_lines
 from isa.timing.cores import CoreModel
 
 MAX_BLOCK_INSNS = 48
@@ -204,8 +203,7 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
 def finish(ctx: BlockContext, n_guest: int, host_insns: int, cycles: int) -> TranslatedBlock:
     """Assemble the block's text and describe the result."""
     text = ctx.code.text()
-    code = assemble(text, 0)
-    offsets = instruction_offsets(code)
+    code, offsets = assemble_lines(ctx.code.lines)
     if len(offsets) != ctx.code.n_insns:
         raise AssertionError(f"host code for 0x{ctx.guest_pc:x}: {len(offsets)} instructions "
                              f"assembled, {ctx.code.n_insns} written")

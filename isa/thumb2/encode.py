@@ -1,7 +1,9 @@
-"""Hand encoders for the few Thumb-2 instructions the DBT patches at run time.
+"""Hand encoders for the Thumb-2 branches the DBT lays out or patches itself.
 
 Keystone resolves absolute Thumb branch targets wrongly for some distances, so every branch that
-leaves a translated block is assembled as a branch-to-self and then re-encoded here.
+leaves a translated block is assembled as a branch-to-self and then re-encoded here; branches to
+a block's own labels are encoded here too (isa.thumb2.lines).  Offsets are from the branch's
+address + 4; the narrow encoders return None when the target is out of their reach.
 """
 
 from __future__ import annotations
@@ -23,6 +25,38 @@ def branch_w(addr: int, target: int) -> bytes:
     first = 0xF000 | (s << 10) | ((imm >> 12) & 0x3FF)
     second = 0x9000 | (j1 << 13) | (j2 << 11) | ((imm >> 1) & 0x7FF)
     return first.to_bytes(2, "little") + second.to_bytes(2, "little")
+
+
+def branch_narrow(addr: int, target: int) -> bytes | None:
+    """B (encoding T2, 16-bit, +-2 KiB)."""
+    offset = target - (addr + 4)
+    if not -2048 <= offset <= 2046:
+        return None
+    return (0xE000 | ((offset >> 1) & 0x7FF)).to_bytes(2, "little")
+
+
+def branch_cond(cond: int, addr: int, target: int, wide: bool) -> bytes | None:
+    """B<cond>: encoding T1 (16-bit, -256..254) or, when ``wide``, T3 (32-bit, +-1 MiB)."""
+    offset = target - (addr + 4)
+    if not wide:
+        if not -256 <= offset <= 254:
+            return None
+        return (0xD000 | (cond << 8) | ((offset >> 1) & 0xFF)).to_bytes(2, "little")
+    if not -(1 << 20) <= offset < (1 << 20):
+        raise AssembleError(f"b<cond>.w from 0x{addr:x} cannot reach 0x{target:x}")
+    s, j2, j1 = (offset >> 20) & 1, (offset >> 19) & 1, (offset >> 18) & 1
+    first = 0xF000 | (s << 10) | (cond << 6) | ((offset >> 12) & 0x3F)
+    second = 0x8000 | (j1 << 13) | (j2 << 11) | ((offset >> 1) & 0x7FF)
+    return first.to_bytes(2, "little") + second.to_bytes(2, "little")
+
+
+def compare_branch(nonzero: bool, rn: int, addr: int, target: int) -> bytes | None:
+    """CBZ / CBNZ (encoding T1: r0-r7, forward 0..126 bytes)."""
+    offset = target - (addr + 4)
+    if not 0 <= offset <= 126 or rn > 7:
+        return None
+    first = 0xB100 | (nonzero << 11) | ((offset >> 6) << 9) | (((offset >> 1) & 0x1F) << 3) | rn
+    return first.to_bytes(2, "little")
 
 
 def is_modified_immediate(value: int) -> bool:

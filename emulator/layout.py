@@ -14,7 +14,8 @@ space, like the mmap area; only the code cache and the runtime sit in executable
 
 from __future__ import annotations
 
-PAGE = 0x1000
+PAGE_SHIFT = 12
+PAGE = 1 << PAGE_SHIFT
 
 HOST_BASE = 0x20000000
 HOST_SIZE = 0x01000000

@@ -58,6 +58,7 @@ class TranslatedMachine(Machine):
         self.chain = chain
         self._peeked: dict[int, list[int]] = {}
         self._folded_at = time.perf_counter()
+        self._pages: dict[int, tuple[int, ...]] = {}  # guest page number -> its words
         self._peek = _Lookahead(self._lookahead)
         super().__init__(image, core, **kwargs)
         self.runtime = build_runtime(core)
@@ -123,17 +124,40 @@ class TranslatedMachine(Machine):
     def _code_words(self, pc: int, count: int = MAX_BLOCK_INSNS) -> list[int]:
         """Instruction words from ``pc``: ``count`` of them at most, up to the end of mapped
         memory or the next hooked/intercepted address (which must start a block of its own)."""
-        want = 4 * count
-        end = min(pc + want, next((s + n for s, n in self.regions if s <= pc < s + n), pc))
-        if end <= pc:
-            return []
-        data = bytes(self.uc.mem_read(pc, end - pc))
-        words = list(struct.unpack(f"<{len(data) // 4}I", data))
+        words: list[int] = []
+        addr = pc
+        while len(words) < count:
+            page = self._guest_page(addr)
+            if page is None:
+                break
+            first = (addr & (layout.PAGE - 1)) >> 2
+            words += page[first:first + count - len(words)]
+            addr = (addr | (layout.PAGE - 1)) + 1
         if self.hooks or self.intercepts:
             for k in range(1, len(words)):
                 if pc + 4 * k in self.hooks or pc + 4 * k in self.intercepts:
                     return words[:k]
         return words
+
+    def _guest_page(self, addr: int) -> tuple[int, ...] | None:
+        """The words of the guest page holding ``addr`` as of the last write through
+        :meth:`write` (translated code never runs guest stores to its own code); None when the
+        page is unmapped or ``addr`` is not word-aligned."""
+        key = addr >> layout.PAGE_SHIFT
+        page = self._pages.get(key)
+        if page is None and not addr & 3:
+            try:
+                data = self.uc.mem_read(key << layout.PAGE_SHIFT, layout.PAGE)
+            except UcError:
+                return None
+            page = self._pages[key] = struct.unpack(f"<{layout.PAGE // 4}I", data)
+        return page
+
+    def write(self, addr: int, data: bytes) -> None:
+        super().write(addr, data)
+        last = (addr + max(len(data), 1) - 1) >> layout.PAGE_SHIFT
+        for key in range(addr >> layout.PAGE_SHIFT, last + 1):
+            self._pages.pop(key, None)
 
     def _lookahead(self, pc: int) -> list[int]:
         """Instruction words at ``pc`` for flag-liveness look-ahead (memoized per address)."""
@@ -148,7 +172,8 @@ class TranslatedMachine(Machine):
         started = time.perf_counter()
         fetched = fetch_block(self._code_words(pc), pc)
         if not fetched:
-            raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} (unmapped)")
+            why = "misaligned" if pc & 3 else "unmapped"
+            raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} ({why})")
         gc.disable()  # translation allocates many short-lived objects: no cycle collection
         try:
             block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs,

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-from isa.timing.cores import CORES, CoreModel
+from isa.timing.cores import CoreModel
 
 
 @dataclass
@@ -32,14 +30,21 @@ class HostCode:
     far: list[FarBranch] = field(default_factory=list)
     _labels: int = 0
 
+    def __post_init__(self) -> None:
+        self._costs = _COSTS.setdefault(self.core.name, {})
+
     def op(self, mnemonic: str, operands: str = "", counted: bool = True, cond: str = "") -> int:
         """Append one instruction (``cond``: its condition inside an IT block); return its index."""
+        plain = key = mnemonic
         if cond:
             base, dot, width = mnemonic.partition(".")
-            mnemonic = base + cond + dot + width
+            key, mnemonic = (plain, cond), base + cond + dot + width
         self.lines.append(f"{mnemonic} {operands}" if operands else mnemonic)
         if counted:
-            self.cycles += _cycles(self.core.name, mnemonic, len(cond))
+            cost = self._costs.get(key)
+            if cost is None:
+                cost = self._costs[key] = self.core.thumb_cycles(plain.partition(".")[0])
+            self.cycles += cost
             self.counted_insns += 1
         self.n_insns += 1
         return self.n_insns - 1
@@ -85,8 +90,5 @@ class HostCode:
 
 
 
-@lru_cache(maxsize=4096)
-def _cycles(core: str, mnemonic: str, cond_len: int) -> int:
-    """Cycles of ``mnemonic`` (width suffix and a condition of ``cond_len`` letters stripped)."""
-    base = mnemonic.partition(".")[0]
-    return CORES[core].thumb_cycles(base[:len(base) - cond_len])
+# core name -> {mnemonic, or (mnemonic, condition) inside an IT block: cycles}
+_COSTS: dict[str, dict] = {}

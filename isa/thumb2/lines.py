@@ -20,10 +20,19 @@ _CONDS = {c: k for k, c in enumerate(
 _CONDS.update(cs=2, cc=3)
 _BRANCHES = {"b": None, "b.w": None} | {f"b{c}": k for c, k in _CONDS.items()} \
     | {f"b{c}.w": k for c, k in _CONDS.items()}
-# instruction text (an IT group: its lines) -> (code, size of each instruction)
-_UNITS: dict[str, tuple[bytes, tuple[int, ...]]] = {}
-UNIT, LABEL, BRANCH = "unit", "label", "branch"
 NOP = (0xBF00).to_bytes(2, "little")
+_SINGLE = (0,)  # the offsets of a one-instruction unit (shared, so tested by identity)
+
+
+class _Unit(tuple):
+    """(code, offsets of its instructions): a tuple subclass, so items tell units apart."""
+
+    def __new__(cls, code: bytes, offsets: tuple[int, ...]):
+        return super().__new__(cls, (code, offsets))
+
+
+_UNITS: dict[str, _Unit] = {}  # instruction text (an IT group: its lines) -> its code
+_LABEL_BRANCHES: dict[str, tuple] = {}  # "bne .L3" -> its parsed form
 
 
 class _Fallback(Exception):
@@ -41,24 +50,28 @@ def assemble_lines(lines: list[str]) -> tuple[bytes, list[int]]:
     wide: set[int] = set()
     while True:
         try:
-            return _emit(items, _labels(items, wide), wide)
+            return _place(items, wide)
         except _OutOfRange as exc:
             wide.add(exc.index)
 
 
-def _items(lines: list[str]) -> list[tuple]:
-    """The block as (UNIT, code, sizes), (LABEL, name) and (BRANCH, kind, condition or
-    register, label, wide-only) items; units seen for the first time are assembled here."""
+def _items(lines: list[str]) -> list:
+    """The block as units (code, offset of each instruction in it), label names and label
+    branches (kind, condition or register, label, wide-only); new units go to Keystone."""
     units, items, missing, k = _UNITS, [], [], 0
     while k < len(lines):
         line = lines[k]
         k += 1
-        if line in units:
-            items.append(line)
+        unit = units.get(line)
+        if unit is not None:
+            items.append(unit)
         elif line[-1] == ":":
-            items.append((LABEL, line[:-1]))
+            items.append(line[:-1])
         elif ".L" in line:
-            items.append(_label_branch(line))
+            branch = _LABEL_BRANCHES.get(line)
+            if branch is None:
+                branch = _LABEL_BRANCHES[line] = _label_branch(line)
+            items.append(branch)
         else:
             mnemonic = line.partition(" ")[0]
             if mnemonic[:2] == "it" and not mnemonic.strip("ite"):
@@ -70,43 +83,32 @@ def _items(lines: list[str]) -> list[tuple]:
             missing.append(line)
     if missing:
         _assemble_units(list(dict.fromkeys(missing)))
-    return [(UNIT, *units[i]) if isinstance(i, str) else i for i in items]
+        items = [units.get(item, item) if isinstance(item, str) else item for item in items]
+    return items
 
 
 def _label_branch(line: str) -> tuple:
     mnemonic, _, operands = line.partition(" ")
     if mnemonic in ("cbz", "cbnz"):
         register, _, label = operands.partition(", ")
-        return BRANCH, mnemonic, int(register.removeprefix("r")), label, False
+        return mnemonic, int(register.removeprefix("r")), label, False
     if mnemonic not in _BRANCHES or not operands.startswith(".L"):
         raise _Fallback
-    return BRANCH, "b", _BRANCHES[mnemonic], operands, mnemonic.endswith(".w")
+    return "b", _BRANCHES[mnemonic], operands, mnemonic.endswith(".w")
 
 
 def _assemble_units(missing: list[str]) -> None:
-    """Assemble the new units in one Keystone call and remember each one's code and sizes."""
+    """Assemble the new units in one Keystone call and remember each one's code and the
+    offsets of its instructions."""
     code = assemble("\n".join(missing), 0)
     offsets = instruction_offsets(code) + [len(code)]
     k = 0
     for unit in missing:
         count = unit.count("\n") + 1
-        _UNITS[unit] = (code[offsets[k]:offsets[k + count]],
-                        tuple(offsets[j + 1] - offsets[j] for j in range(k, k + count)))
+        first = offsets[k]
+        starts = tuple(offsets[j] - first for j in range(k, k + count))
+        _UNITS[unit] = _Unit(code[first:offsets[k + count]], _SINGLE if count == 1 else starts)
         k += count
-
-
-def _labels(items: list[tuple], wide: set[int]) -> dict[str, int]:
-    """Where each label lands with label branches narrow except those in ``wide``."""
-    labels, at = {}, 0
-    for n, item in enumerate(items):
-        tag = item[0]
-        if tag is UNIT:
-            at += len(item[1])
-        elif tag is LABEL:
-            labels[item[1]] = at
-        else:
-            at += 4 if item[4] or n in wide else 2
-    return labels
 
 
 class _OutOfRange(Exception):
@@ -114,26 +116,37 @@ class _OutOfRange(Exception):
         self.index = index
 
 
-def _emit(items: list[tuple], labels: dict[str, int], wide: set[int]) -> tuple[bytes, list[int]]:
-    out, offsets, at = [], [], 0
+def _place(items: list, wide: set[int]) -> tuple[bytes, list[int]]:
+    """Lay the items out with label branches narrow unless in ``wide``, then encode the
+    branches; _OutOfRange names a narrow one that cannot reach."""
+    codes, offsets, labels, branches, at = [], [], {}, [], 0
     for n, item in enumerate(items):
-        tag = item[0]
-        if tag is UNIT:
-            out.append(item[1])
-            for size in item[2]:
+        kind = type(item)
+        if kind is _Unit:
+            code, starts = item
+            if starts is _SINGLE:
                 offsets.append(at)
-                at += size
-        elif tag is BRANCH:
-            _, kind, arg, label, forced = item
-            encoded = _branch(kind, arg, at, labels[label], forced or n in wide)
-            if encoded is None:
-                if kind != "b":
-                    raise AssembleError(f"{kind} cannot reach {label}")
-                raise _OutOfRange(n)
-            out.append(encoded)
+            else:
+                offsets.extend([at + start for start in starts])
+            codes.append(code)
+            at += len(code)
+        elif kind is str:
+            labels[item] = at
+        else:
+            size = 4 if item[3] or n in wide else 2
+            branches.append((n, len(codes), at, size))
             offsets.append(at)
-            at += len(encoded)
-    return b"".join(out), offsets
+            codes.append(b"")
+            at += size
+    for n, slot, at, size in branches:
+        kind, arg, label, _ = items[n]
+        encoded = _branch(kind, arg, at, labels[label], size == 4)
+        if encoded is None:
+            if kind != "b":
+                raise AssembleError(f"{kind} cannot reach {label}")
+            raise _OutOfRange(n)
+        codes[slot] = encoded
+    return b"".join(codes), offsets
 
 
 def _branch(kind: str, arg, at: int, target: int, wide: bool) -> bytes | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from video import codec
@@ -18,7 +19,7 @@ from video.configurator import Configurator
 from video.errors import InfeasibleTargetError
 from video.formats import FULL_FIDELITY
 from video.profiler import DEFAULT_GRID, ProfileGrid, Profiler
-from video.query import query
+from video.query import QueryResult, query
 from video.session import DEFAULT_CASCADE, ingest_video
 from video.store import VideoStore
 
@@ -29,6 +30,9 @@ BENCH_TARGETS = (0.8, 0.9, 0.95)
 # needs (ingestion cores and bytes per day), the first that can be met: both resources at the
 # share, else one at the share and the other at most what "all" needs.
 BUDGET_SHARES = (0.9, 0.75)
+# Ingestion and every query run this many times, in rounds over the strategies; the fastest
+# counts (the machine is shared: identical work varied by up to 2x between minutes).
+REPEATS = 3
 
 
 def retrieval_vs_pyav(store: VideoStore, stream: str, repeats: int = 3) -> dict:
@@ -69,30 +73,35 @@ def run_bench(video: str | Path, device: str = "ssd", grid: ProfileGrid = DEFAUL
                     "primary_query": {"cascade": primary[0], "target": primary[1]},
                     "strategies": {}}
     with tempfile.TemporaryDirectory(prefix="hwemu-vbench-", dir=workdir) as tmp:
-        share = None
-        for strategy, key in STRATEGY_KEYS.items():
-            store_dir = Path(tmp) / key
-            budgets = (None, None)
-            if strategy == "auto":
-                share, budgets = _vstore_budgets(profiler, targets, cascades)
-            ingest, _ = ingest_video(  # configured for the cascades it runs
-                video, store_dir, strategy, device=device, ops=[], targets=targets,
-                grid=grid, profiler=profiler, cascades=cascades,
-                ingest_budget=budgets[0], storage_budget=budgets[1])
-            entry = {"formats": ingest.formats, "storage_bytes": ingest.stored_bytes,
-                     "budget_share_of_all": share if strategy == "auto" else None,
-                     "ingest_seconds": ingest.cpu_seconds,
-                     "transcode_seconds": sum(ingest.transcode_cpu_seconds.values()),
-                     "ingest_wall_seconds": ingest.wall_seconds, "queries": []}
-            with VideoStore(store_dir) as store:
-                for cascade in cascades:
-                    for target in targets:
-                        entry["queries"].append(_query_row(store, cascade, target))
-                if any("h264" in f for f in ingest.formats):
-                    entry["retrieval_vs_pyav"] = retrieval_vs_pyav(store, ingest.stream)
-            main = primary_row(report, entry)
-            entry.update({k: main[k] for k in ("query_seconds", "speed_x_realtime", "f1")})
-            report["strategies"][key] = entry
+        share, budgets = _vstore_budgets(profiler, targets, cascades)
+        ingests: dict[str, list] = {key: [] for key in STRATEGY_KEYS.values()}
+        for repeat in range(REPEATS):  # rounds, as for queries: the machine is shared
+            for strategy, key in STRATEGY_KEYS.items():
+                own = budgets if strategy == "auto" else (None, None)
+                ingest, _ = ingest_video(  # configured for the cascades it runs
+                    video, Path(tmp) / f"{key}{repeat}", strategy, device=device, ops=[],
+                    targets=targets, grid=grid, profiler=profiler, cascades=cascades,
+                    ingest_budget=own[0], storage_budget=own[1])
+                ingests[key].append(ingest)
+        for key, runs in ingests.items():
+            report["strategies"][key] = {
+                "formats": runs[0].formats, "storage_bytes": runs[0].stored_bytes,
+                "budget_share_of_all": share if key == "vstore" else None,
+                "ingest_seconds": min(r.cpu_seconds for r in runs),
+                "transcode_seconds": min(sum(r.transcode_cpu_seconds.values()) for r in runs),
+                "ingest_wall_seconds": min(r.wall_seconds for r in runs)}
+        streams = {key: runs[0].stream for key, runs in ingests.items()}
+        with ExitStack() as stack:
+            stores = {key: stack.enter_context(VideoStore(Path(tmp) / f"{key}0"))
+                      for key in streams}
+            rows = _query_rows(stores, [(c, t) for c in cascades for t in targets])
+            for key, store in stores.items():
+                entry = report["strategies"][key]
+                entry["queries"] = rows[key]
+                if any("h264" in f for f in entry["formats"]):
+                    entry["retrieval_vs_pyav"] = retrieval_vs_pyav(store, streams[key])
+                main = primary_row(report, entry)
+                entry.update({k: main[k] for k in ("query_seconds", "speed_x_realtime", "f1")})
     s = report["strategies"]
     report["speedup_vs_golden"] = _ratio(s["vstore"]["speed_x_realtime"],
                                          s["golden"]["speed_x_realtime"])
@@ -155,14 +164,32 @@ def _vstore_budgets(profiler: Profiler, targets, cascades) -> tuple[dict | None,
     return None, (None, None)
 
 
-def _query_row(store: VideoStore, cascade: list[str], target: float, repeats: int = 3) -> dict:
-    """One query's figures: the fastest of ``repeats`` runs (the machine is shared)."""
+def _query_rows(stores: dict[str, VideoStore], queries: list[tuple[list[str], float]],
+                ) -> dict[str, list[dict]]:
+    """Each query's figures on each store: the fastest of :data:`REPEATS` rounds. A round runs
+    every query on every store, so all strategies see the same load on a shared machine."""
+    best: dict[tuple[str, int], QueryResult | InfeasibleTargetError] = {}
+    for _ in range(REPEATS):
+        for key, store in stores.items():
+            for i, (cascade, target) in enumerate(queries):
+                if isinstance(best.get((key, i)), InfeasibleTargetError):
+                    continue
+                try:
+                    result = query(store, cascade, target)
+                except InfeasibleTargetError as exc:
+                    best[key, i] = exc
+                    continue
+                if (key, i) not in best or result.query_seconds < best[key, i].query_seconds:
+                    best[key, i] = result
+    return {key: [_row(cascade, target, best[key, i]) for i, (cascade, target)
+                  in enumerate(queries)] for key in stores}
+
+
+def _row(cascade: list[str], target: float, result: QueryResult | InfeasibleTargetError) -> dict:
+    """One query's figures (or why it could not run)."""
     row = {"cascade": ",".join(cascade), "target": target}
-    try:
-        result = min((query(store, cascade, target) for _ in range(repeats)),
-                     key=lambda r: r.query_seconds)
-    except InfeasibleTargetError as exc:
-        return {**row, "error": str(exc), "query_seconds": None, "speed_x_realtime": None,
+    if isinstance(result, InfeasibleTargetError):
+        return {**row, "error": str(result), "query_seconds": None, "speed_x_realtime": None,
                 "f1": None}
     return {**row, "query_seconds": result.query_seconds,
             "speed_x_realtime": result.speed_x_realtime, "f1": result.f1,

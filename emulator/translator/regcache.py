@@ -17,6 +17,7 @@ from isa.a64.insn import ZR
 ENV = "r11"  # the reserved host register holding the guest state block's address
 # Host registers the cache may hand out, low registers first (16-bit encodings).
 ALLOCATABLE = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")
+LOW_ALLOCATABLE = ALLOCATABLE[:8]  # r0-r7: what 16-bit encodings (cbz, ...) can name
 
 
 class RegisterPressure(RuntimeError):
@@ -37,13 +38,18 @@ class Entry:
     const: int | None = None  # the value, when this block computed it from constants
 
 
+TEMP, KEEP = "temp", "keep"  # owner markers: scratch until the instruction ends / until released
+
+
 class RegCache:
     def __init__(self, code: HostCode, reg_offset) -> None:
         self.code = code
         self.reg_offset = reg_offset  # guest register number -> byte offset in the state block
         self.entries: dict[int, Entry] = {}
-        self.owner: dict[str, Entry | str] = {}  # host reg -> Entry, "temp" or "keep"
+        self.owner: dict[str, Entry | str] = {}  # host reg -> Entry, TEMP or KEEP
         self.pinned: set[str] = set()
+        self.temps: list[str] = []  # registers made TEMP during the current instruction
+        self.keeps: set[str] = set()
         self.pending: list[Entry] = []
         self.age: dict[str, int] = {}
         self.clock = 0
@@ -56,7 +62,7 @@ class RegCache:
         self.age[reg] = self.clock
 
     def _alloc(self, low: bool = False, avoid: frozenset = frozenset()) -> str:
-        pool = ALLOCATABLE[:8] if low else ALLOCATABLE
+        pool = LOW_ALLOCATABLE if low else ALLOCATABLE
         for reg in pool:
             if reg not in self.owner and reg not in self.pinned and reg not in avoid:
                 self._touch(reg)
@@ -72,20 +78,25 @@ class RegCache:
     def temp(self, low: bool = False, avoid: frozenset = frozenset()) -> str:
         """A scratch register (not one of ``avoid``), free again after the current guest
         instruction."""
-        reg = self._alloc(low, avoid)
-        self.owner[reg] = "temp"
+        return self._temp(self._alloc(low, avoid))
+
+    def _temp(self, reg: str) -> str:
+        self.owner[reg] = TEMP
         self.pinned.add(reg)
+        self.temps.append(reg)
         return reg
 
     def keep(self, low: bool = False) -> str:
         """A scratch register that stays allocated until :meth:`release`."""
         reg = self._alloc(low)
-        self.owner[reg] = "keep"
+        self.owner[reg] = KEEP
+        self.keeps.add(reg)
         return reg
 
     def release(self, reg: str) -> None:
         self.owner.pop(reg, None)
         self.pinned.discard(reg)
+        self.keeps.discard(reg)
 
     def const(self, value: int) -> str:
         """A temp holding the 32-bit ``value`` (flags untouched)."""
@@ -210,22 +221,16 @@ class RegCache:
 
     def def32(self, guest: int) -> str:
         """Fresh register for a W result (high word becomes 0); committed at :meth:`end_insn`."""
-        lo = self._alloc()
+        lo = self._temp(self._alloc())
         self._touch_guest(guest, False)
         entry = Entry(guest, lo, None, hi_zero=True, dirty=True)  # lo_only False: hi := 0
-        self.owner[lo] = "temp"
-        self.pinned.add(lo)
         self.pending.append(entry)
         return lo
 
     def def64(self, guest: int) -> tuple[str, str]:
         """Fresh (low, high) registers for an X result; committed at :meth:`end_insn`."""
-        lo = self._alloc()
-        self.owner[lo] = "temp"
-        self.pinned.add(lo)
-        hi = self._alloc()
-        self.owner[hi] = "temp"
-        self.pinned.add(hi)
+        lo = self._temp(self._alloc())
+        hi = self._temp(self._alloc())
         self.pending.append(Entry(guest, lo, hi, dirty=True))
         self._touch_guest(guest, True)
         return lo, hi
@@ -280,13 +285,14 @@ class RegCache:
 
     def end_insn(self) -> None:
         """Commit pending definitions, free temps and unpin everything."""
-        self.commit()
-        for reg in [r for r, o in self.owner.items() if o == "temp"]:
-            del self.owner[reg]
-        self.pinned.clear()
-        for reg, owner in self.owner.items():
-            if owner == "keep":
-                self.pinned.add(reg)
+        if self.pending:
+            self.commit()
+        owner = self.owner
+        for reg in self.temps:
+            if owner.get(reg) is TEMP:
+                del owner[reg]
+        self.temps.clear()
+        self.pinned = set(self.keeps)
 
     # --- write-back -------------------------------------------------------------------------
 

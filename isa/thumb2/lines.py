@@ -58,20 +58,21 @@ def assemble_lines(lines: list[str]) -> tuple[bytes, list[int]]:
 def _items(lines: list[str]) -> list:
     """The block as units (code, offset of each instruction in it), label names and label
     branches (kind, condition or register, label, wide-only); new units go to Keystone."""
-    units, items, missing, k = _UNITS, [], [], 0
+    unit_of, items, missing, k = _UNITS.get, [], [], 0
+    add = items.append
     while k < len(lines):
         line = lines[k]
         k += 1
-        unit = units.get(line)
+        unit = unit_of(line)
         if unit is not None:
-            items.append(unit)
+            add(unit)
         elif line[-1] == ":":
-            items.append(line[:-1])
+            add(line[:-1])
         elif ".L" in line:
             branch = _LABEL_BRANCHES.get(line)
             if branch is None:
                 branch = _LABEL_BRANCHES[line] = _label_branch(line)
-            items.append(branch)
+            add(branch)
         else:
             mnemonic = line.partition(" ")[0]
             if mnemonic[:2] == "it" and not mnemonic.strip("ite"):
@@ -79,11 +80,11 @@ def _items(lines: list[str]) -> list:
                 k += len(mnemonic) - 1
                 if ".L" in line:
                     raise _Fallback
-            items.append(line)
+            add(line)
             missing.append(line)
     if missing:
         _assemble_units(list(dict.fromkeys(missing)))
-        items = [units.get(item, item) if isinstance(item, str) else item for item in items]
+        items = [unit_of(item, item) if isinstance(item, str) else item for item in items]
     return items
 
 
@@ -120,15 +121,16 @@ def _place(items: list, wide: set[int]) -> tuple[bytes, list[int]]:
     """Lay the items out with label branches narrow unless in ``wide``, then encode the
     branches; _OutOfRange names a narrow one that cannot reach."""
     codes, offsets, labels, branches, at = [], [], {}, [], 0
+    add_code, add_offset = codes.append, offsets.append
     for n, item in enumerate(items):
         kind = type(item)
         if kind is _Unit:
             code, starts = item
             if starts is _SINGLE:
-                offsets.append(at)
+                add_offset(at)
             else:
                 offsets.extend([at + start for start in starts])
-            codes.append(code)
+            add_code(code)
             at += len(code)
         elif kind is str:
             labels[item] = at

@@ -35,6 +35,12 @@ _UNITS: dict[str, _Unit] = {}  # instruction text (an IT group: its lines) -> it
 _LABEL_BRANCHES: dict[str, tuple] = {}  # "bne .L3" -> its parsed form
 
 
+def forget() -> None:
+    """Empty the remembered encodings (as in a fresh process): for cold-start measurements."""
+    _UNITS.clear()
+    _LABEL_BRANCHES.clear()
+
+
 class _Fallback(Exception):
     """The block uses a label in a way only Keystone lays out."""
 

@@ -67,12 +67,17 @@ class RegCache:
             if reg not in self.owner and reg not in self.pinned and reg not in avoid:
                 self._touch(reg)
                 return reg
-        victims = [r for r in pool if isinstance(self.owner.get(r), Entry)
-                   and r not in avoid and not self.owner[r].sticky
-                   and not {self.owner[r].lo, self.owner[r].hi} & self.pinned]
-        if not victims:
+        victim, oldest = None, None
+        for reg in pool:  # the least recently used unpinned guest register
+            entry = self.owner.get(reg)
+            if (type(entry) is Entry and reg not in avoid and not entry.sticky
+                    and entry.lo not in self.pinned and entry.hi not in self.pinned):
+                age = self.age.get(reg, 0)
+                if victim is None or age < oldest:
+                    victim, oldest = entry, age
+        if victim is None:
             raise RegisterPressure("no host register left to allocate")
-        self._evict(self.owner[min(victims, key=lambda r: self.age.get(r, 0))])
+        self._evict(victim)
         return self._alloc(low, avoid)
 
     def temp(self, low: bool = False, avoid: frozenset = frozenset()) -> str:

@@ -73,6 +73,7 @@ def run_bench(video: str | Path, device: str = "ssd", grid: ProfileGrid = DEFAUL
                     "primary_query": {"cascade": primary[0], "target": primary[1]},
                     "strategies": {}}
     with tempfile.TemporaryDirectory(prefix="hwemu-vbench-", dir=workdir) as tmp:
+        profiler.profile_operators(sorted({op for cascade in cascades for op in cascade}))
         share, budgets = _vstore_budgets(profiler, targets, cascades)
         ingests: dict[str, list] = {key: [] for key in STRATEGY_KEYS.values()}
         for repeat in range(REPEATS):  # rounds, as for queries: the machine is shared

@@ -5,7 +5,8 @@ from video.cli import format_bench
 from video.profiler import QUICK_GRID
 
 
-def test_bench_report_compares_three_strategies(clip, tmp_path):
+def test_bench_report_compares_three_strategies(clip, tmp_path, monkeypatch):
+    monkeypatch.setenv("HWEMU_CACHE", str(tmp_path / "cache"))  # profiles from scratch
     plot = tmp_path / "speed.png"
     report = run_bench(clip, grid=QUICK_GRID, cascades=[["diff", "color"]], targets=(0.8, 0.9),
                        workdir=tmp_path, plot=plot)

@@ -48,60 +48,97 @@ class _Fallback(Exception):
 def assemble_lines(lines: list[str]) -> tuple[bytes, list[int]]:
     """Machine code of the block ``lines`` (placed at a 4-byte-aligned address) and the offset
     of each instruction in it."""
-    try:
-        items = _items(lines)
-    except _Fallback:
-        code = assemble("\n".join(lines), 0)
-        return code, instruction_offsets(code)
     wide: set[int] = set()
     while True:
         try:
-            return _place(items, wide)
+            return _layout(lines, wide)
+        except _Missing as exc:
+            _assemble_units(exc.units)
         except _OutOfRange as exc:
             wide.add(exc.index)
+        except _Fallback:
+            code = assemble("\n".join(lines), 0)
+            return code, instruction_offsets(code)
 
 
-def _items(lines: list[str]) -> list:
-    """The block as units (code, offset of each instruction in it), label names and label
-    branches (kind, condition or register, label, wide-only); new units go to Keystone."""
-    unit_of, items, missing, k = _UNITS.get, [], [], 0
-    add = items.append
+class _Missing(Exception):
+    def __init__(self, units: list[str]):
+        self.units = units
+
+
+class _OutOfRange(Exception):
+    def __init__(self, index: int):
+        self.index = index
+
+
+def _layout(lines: list[str], wide: set[int]) -> tuple[bytes, list[int]]:
+    """One pass placing known units, recording labels and leaving room for label branches
+    (narrow unless their line is in ``wide``), then the branches encoded.  Raises _Missing
+    with the units never assembled, _OutOfRange for a narrow branch that cannot reach."""
+    unit_of = _UNITS.get
+    codes, offsets, labels, branches, missing = [], [], {}, [], []
+    add_code, add_offset = codes.append, offsets.append
+    at = k = 0
     while k < len(lines):
         line = lines[k]
-        k += 1
-        unit = unit_of(line)
-        if unit is not None:
-            add(unit)
-        elif line[-1] == ":":
-            add(line[:-1])
-        elif ".L" in line:
-            branch = _LABEL_BRANCHES.get(line)
-            if branch is None:
-                branch = _LABEL_BRANCHES[line] = _label_branch(line)
-            add(branch)
-        else:
+        unit, step = unit_of(line), 1
+        if unit is None:
+            if line[-1] == ":":
+                labels[line[:-1]] = at
+                k += 1
+                continue
+            if ".L" in line:
+                branch = _LABEL_BRANCHES.get(line) or _label_branch(line)
+                size = 4 if branch[3] or k in wide else 2
+                branches.append((k, len(codes), at, size, branch))
+                add_offset(at)
+                add_code(b"")
+                at += size
+                k += 1
+                continue
             mnemonic = line.partition(" ")[0]
-            if mnemonic[:2] == "it" and not mnemonic.strip("ite"):
-                line = "\n".join(lines[k - 1:k - 1 + len(mnemonic)])
-                k += len(mnemonic) - 1
+            if mnemonic[:2] == "it" and not mnemonic.strip("ite"):  # an IT group: one unit
+                step = len(mnemonic)
+                line = "\n".join(lines[k:k + step])
                 if ".L" in line:
                     raise _Fallback
-            add(line)
-            missing.append(line)
+                unit = unit_of(line)
+            if unit is None:
+                missing.append(line)
+                k += step
+                continue
+        code, starts = unit
+        if starts is _SINGLE:
+            add_offset(at)
+        else:
+            offsets.extend([at + start for start in starts])
+        add_code(code)
+        at += len(code)
+        k += step
     if missing:
-        _assemble_units(list(dict.fromkeys(missing)))
-        items = [unit_of(item, item) if isinstance(item, str) else item for item in items]
-    return items
+        raise _Missing(list(dict.fromkeys(missing)))
+    for index, slot, at, size, (kind, arg, label, _) in branches:
+        encoded = _branch(kind, arg, at, labels[label], size == 4)
+        if encoded is None:
+            if kind != "b":
+                raise AssembleError(f"{kind} cannot reach {label}")
+            raise _OutOfRange(index)
+        codes[slot] = encoded
+    return b"".join(codes), offsets
 
 
 def _label_branch(line: str) -> tuple:
+    """(kind, condition or register, label, wide-only) of a branch to a local label."""
     mnemonic, _, operands = line.partition(" ")
     if mnemonic in ("cbz", "cbnz"):
         register, _, label = operands.partition(", ")
-        return mnemonic, int(register.removeprefix("r")), label, False
-    if mnemonic not in _BRANCHES or not operands.startswith(".L"):
+        parsed = mnemonic, int(register.removeprefix("r")), label, False
+    elif mnemonic in _BRANCHES and operands.startswith(".L"):
+        parsed = "b", _BRANCHES[mnemonic], operands, mnemonic.endswith(".w")
+    else:
         raise _Fallback
-    return "b", _BRANCHES[mnemonic], operands, mnemonic.endswith(".w")
+    _LABEL_BRANCHES[line] = parsed
+    return parsed
 
 
 def _assemble_units(missing: list[str]) -> None:
@@ -116,45 +153,6 @@ def _assemble_units(missing: list[str]) -> None:
         starts = tuple(offsets[j] - first for j in range(k, k + count))
         _UNITS[unit] = _Unit(code[first:offsets[k + count]], _SINGLE if count == 1 else starts)
         k += count
-
-
-class _OutOfRange(Exception):
-    def __init__(self, index: int):
-        self.index = index
-
-
-def _place(items: list, wide: set[int]) -> tuple[bytes, list[int]]:
-    """Lay the items out with label branches narrow unless in ``wide``, then encode the
-    branches; _OutOfRange names a narrow one that cannot reach."""
-    codes, offsets, labels, branches, at = [], [], {}, [], 0
-    add_code, add_offset = codes.append, offsets.append
-    for n, item in enumerate(items):
-        kind = type(item)
-        if kind is _Unit:
-            code, starts = item
-            if starts is _SINGLE:
-                add_offset(at)
-            else:
-                offsets.extend([at + start for start in starts])
-            add_code(code)
-            at += len(code)
-        elif kind is str:
-            labels[item] = at
-        else:
-            size = 4 if item[3] or n in wide else 2
-            branches.append((n, len(codes), at, size))
-            offsets.append(at)
-            codes.append(b"")
-            at += size
-    for n, slot, at, size in branches:
-        kind, arg, label, _ = items[n]
-        encoded = _branch(kind, arg, at, labels[label], size == 4)
-        if encoded is None:
-            if kind != "b":
-                raise AssembleError(f"{kind} cannot reach {label}")
-            raise _OutOfRange(n)
-        codes[slot] = encoded
-    return b"".join(codes), offsets
 
 
 def _branch(kind: str, arg, at: int, target: int, wide: bool) -> bytes | None:

@@ -218,8 +218,10 @@ def cmd_query(args) -> int:
              f"time ({result.query_seconds:.3f} s: decode {result.decode_seconds:.3f}, "
              f"operators {result.operator_seconds:.3f}, modeled I/O {result.io_seconds:.4f}), "
              f"F1 {f1}"]
-    lines += [f"  {s.op:>7s}: {s.fidelity.id} from {s.storage.id} ({n} frames)"
-              for s, n in zip(result.stages, result.frames_evaluated)]
+    lines += [f"  {s.op:>7s}: {s.fidelity.id} from {s.storage.id} ({n} frames; operator "
+              f"{op:.3f} s, decode {dec:.3f} s)"
+              for s, n, (op, dec) in zip(result.stages, result.frames_evaluated,
+                                         result.stage_seconds)]
     lines.append("  matches (s): " + ", ".join(f"{a:.2f}-{b:.2f}" for a, b in result.intervals()))
     return _emit(args, data, "\n".join(lines))
 

@@ -27,9 +27,10 @@ def test_ingest_configure_query_json(capsys, clip, tmp_path):
                         "--accuracy", "0.9", "--json")
     result = json.loads(out)
     assert code == 0 and result["f1"] >= 0.9 and result["matching_intervals"]
+    assert [s["op"] for s in result["stage_seconds"]] == ["diff", "color"]
     code, out, _ = _run(capsys, "query", "--store", store, "--cascade", "diff,color",
                         "--accuracy", "0.9")
-    assert code == 0 and "x real time" in out
+    assert code == 0 and "x real time" in out and out.count("s, decode ") == 2
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -51,6 +51,8 @@ def measure(program: Path, argv: tuple[str, ...], repeats: int) -> dict:
     lines.forget()  # a cold start, as in a fresh `hwemu run`: nothing decoded or assembled yet
     decode.cache_clear()
     cold = run("translate").stats
+    decode.cache_clear()  # new code in a process that has assembled these instructions before
+    fresh = run("translate").stats
     native_s, native = best(lambda: run("native", account=False), repeats)
     accounted_s, _ = best(lambda: run("native"), 1)
     translated_s, tr = best(lambda: run("translate"), repeats)
@@ -75,6 +77,7 @@ def measure(program: Path, argv: tuple[str, ...], repeats: int) -> dict:
         "translate_s": s.translate_seconds,
         "guest_insns_translated": s.guest_insns_translated,
         "cold_translate_s": cold.translate_seconds,
+        "fresh_decode_translate_s": fresh.translate_seconds,
         "unchained_s": unchained_s,
         "unchained_dispatcher_exits": unchained.stats.dispatcher_exits,
         "chained_dispatcher_exits": s.dispatcher_exits,
@@ -99,6 +102,8 @@ def main() -> int:
         / sum(r["translate_s"] for r in rows),
         "cold_translate_insns_per_s": sum(r["guest_insns_translated"] for r in rows)
         / sum(r["cold_translate_s"] for r in rows),
+        "fresh_decode_translate_insns_per_s": sum(r["guest_insns_translated"] for r in rows)
+        / sum(r["fresh_decode_translate_s"] for r in rows),
         "chain_speedup": sum(r["unchained_s"] for r in rows) / sum(r["translated_s"] for r in rows),
     }
     print(f"{'program':16} {'guest':>9} {'native s':>9} {'transl s':>9} {'speed':>6} "
@@ -115,8 +120,9 @@ def main() -> int:
           f"{summary['speed_vs_native_accounted']:.2f}")
     print(f"dynamic code expansion:       {summary['expansion']:.2f}  (target <= 4.0, goal 2.5)")
     print(f"translation throughput:       {summary['translate_insns_per_s']:,.0f} guest insns/s"
-          f"  (target >= 50,000); cold start (empty decode and encoding caches): "
-          f"{summary['cold_translate_insns_per_s']:,.0f}/s")
+          f" re-running a program (target >= 50,000); code never decoded before: "
+          f"{summary['fresh_decode_translate_insns_per_s']:,.0f}/s; cold start (nothing decoded "
+          f"or assembled yet): {summary['cold_translate_insns_per_s']:,.0f}/s")
     print(f"--no-chain costs:             {summary['chain_speedup']:.2f}x wall time")
     print("modelled M4 cycles do not depend on chaining or the cache size (static per-block "
           "costs); the 4K columns show the flushes and wall time of a 4 KiB code cache")

@@ -5,7 +5,8 @@ updates, register moves), so each distinct instruction -- or IT group, whose mem
 must see together -- is assembled by Keystone once per process and its bytes reused; the lines
 a block needs for the first time go to Keystone in one call.  Branches to the block's own labels
 are laid out here the way Keystone lays them out: narrow where the target is in range, wide
-otherwise.  A label used any other way sends the whole block to Keystone.
+otherwise.  A label used any other way sends the whole block to Keystone.  The most frequent
+instruction forms are encoded by hand (isa.thumb2.encode.encode_line), identically.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from __future__ import annotations
 from isa.errors import AssembleError
 from isa.thumb2.assemble import assemble
 from isa.thumb2.disasm import instruction_offsets
-from isa.thumb2.encode import branch_cond, branch_narrow, branch_w, compare_branch
+from isa.thumb2.encode import (
+    branch_cond,
+    branch_narrow,
+    branch_w,
+    compare_branch,
+    encode_line,
+)
 
 _CONDS = {c: k for k, c in enumerate(
     ("eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le"))}
@@ -142,16 +149,25 @@ def _label_branch(line: str) -> tuple:
 
 
 def _assemble_units(missing: list[str]) -> None:
-    """Assemble the new units in one Keystone call and remember each one's code and the
-    offsets of its instructions."""
-    code = assemble("\n".join(missing), 0)
+    """Encode the new units: the frequent forms here, the rest in one Keystone call; remember
+    each one's code and the offsets of its instructions."""
+    rest = []
+    for unit in missing:
+        code = encode_line(unit)
+        if code is None:
+            rest.append(unit)
+        else:
+            _UNITS[unit] = _Unit(code, _SINGLE)
+    if not rest:
+        return
+    code = assemble("\n".join(rest), 0)
     offsets = instruction_offsets(code) + [len(code)]
     k = 0
-    for unit in missing:
+    for unit in rest:
         count = unit.count("\n") + 1
         first = offsets[k]
-        starts = tuple(offsets[j] - first for j in range(k, k + count))
-        _UNITS[unit] = _Unit(code[first:offsets[k + count]], _SINGLE if count == 1 else starts)
+        starts = _SINGLE if count == 1 else tuple(offsets[j] - first for j in range(k, k + count))
+        _UNITS[unit] = _Unit(code[first:offsets[k + count]], starts)
         k += count
 
 

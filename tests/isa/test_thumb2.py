@@ -49,3 +49,26 @@ def test_rejected_assembly_names_the_line():
 
     with pytest.raises(AssembleError, match="frobnicate r0"):
         assemble("movw r0, #1\nfrobnicate r0", 0)
+
+
+def test_frequent_forms_encode_as_keystone_does():
+    from isa.thumb2.encode import encode_line
+
+    ks = keystone.Ks(keystone.KS_ARCH_ARM, keystone.KS_MODE_THUMB)
+    regs = [f"r{n}" for n in range(13)] + ["lr", "sp"]
+    rng = random.Random(7)
+    forms = [lambda r: f"{rng.choice(['ldr.w', 'str.w'])} {r()}, [{r()}, #{rng.randrange(5000)}]",
+             lambda r: f"{rng.choice(['ldrd', 'strd'])} {r()}, {r()}, [{r()}, "
+                       f"#{rng.randrange(1100)}]",
+             lambda r: f"{rng.choice(['addw', 'subw'])} {r()}, {r()}, #{rng.randrange(5000)}",
+             lambda r: f"{rng.choice(['movw', 'movt'])} {r()}, #{rng.randrange(70000)}"]
+    encoded = 0
+    for _ in range(2000):
+        line = rng.choice(forms)(lambda: rng.choice(regs))
+        mine = encode_line(line)
+        if mine is not None:
+            assert mine == bytes(ks.asm(line, 0, as_bytes=True)[0]), line
+            encoded += 1
+    assert encoded > 1000
+    assert encode_line("adds r0, r0, r1") is None
+    assert encode_line("ldr.w r0, [r1, #-4]") is None

@@ -9,6 +9,7 @@ address + 4; the narrow encoders return None when the target is out of their rea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from isa.errors import AssembleError
 
@@ -61,6 +62,7 @@ def compare_branch(nonzero: bool, rn: int, addr: int, target: int) -> bytes | No
     return first.to_bytes(2, "little")
 
 
+@lru_cache(maxsize=1 << 12)
 def is_modified_immediate(value: int) -> bool:
     """Whether ``value`` is a Thumb-2 modified immediate constant (ThumbExpandImm)."""
     value &= 0xFFFFFFFF

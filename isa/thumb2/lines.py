@@ -80,39 +80,35 @@ class _OutOfRange(Exception):
 
 def _layout(lines: list[str], wide: set[int]) -> tuple[bytes, list[int]]:
     """One pass placing known units, recording labels and leaving room for label branches
-    (narrow unless their line is in ``wide``), then the branches encoded.  Raises _Missing
-    with the units never assembled, _OutOfRange for a narrow branch that cannot reach."""
+    (narrow unless their instruction index is in ``wide``), then the branches encoded.  Raises
+    _Missing with the units never assembled, _OutOfRange for a narrow branch out of reach."""
     unit_of = _UNITS.get
     codes, offsets, labels, branches, missing = [], [], {}, [], []
     add_code, add_offset = codes.append, offsets.append
-    at = k = 0
-    while k < len(lines):
-        line = lines[k]
-        unit, step = unit_of(line), 1
+    at = 0
+    rest = iter(lines)
+    for line in rest:
+        unit = unit_of(line)
         if unit is None:
             if line[-1] == ":":
                 labels[line[:-1]] = at
-                k += 1
                 continue
             if ".L" in line:
                 branch = _LABEL_BRANCHES.get(line) or _label_branch(line)
-                size = 4 if branch[3] or k in wide else 2
-                branches.append((k, len(codes), at, size, branch))
+                size = 4 if branch[3] or len(offsets) in wide else 2
+                branches.append((len(offsets), len(codes), at, size, branch))
                 add_offset(at)
                 add_code(b"")
                 at += size
-                k += 1
                 continue
             mnemonic = line.partition(" ")[0]
             if mnemonic[:2] == "it" and not mnemonic.strip("ite"):  # an IT group: one unit
-                step = len(mnemonic)
-                line = "\n".join(lines[k:k + step])
+                line = "\n".join([line, *(next(rest) for _ in mnemonic[1:])])
                 if ".L" in line:
                     raise _Fallback
                 unit = unit_of(line)
             if unit is None:
                 missing.append(line)
-                k += step
                 continue
         code, starts = unit
         if starts is _SINGLE:
@@ -121,7 +117,6 @@ def _layout(lines: list[str], wide: set[int]) -> tuple[bytes, list[int]]:
             offsets.extend([at + start for start in starts])
         add_code(code)
         at += len(code)
-        k += step
     if missing:
         raise _Missing(list(dict.fromkeys(missing)))
     for index, slot, at, size, (kind, arg, label, _) in branches:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import struct
+from collections.abc import Callable
 
 from emulator import layout
 from emulator.errors import GuestError
@@ -35,8 +36,12 @@ class CodeCache:
     def lookup(self, guest_pc: int) -> TranslatedBlock | None:
         return self.blocks.get(guest_pc)
 
-    def insert(self, block: TranslatedBlock) -> TranslatedBlock:
-        """Place ``block`` (flushing everything first if it does not fit) and index its exits."""
+    def insert(self, block: TranslatedBlock, chainable: Callable[[int], bool] | None = None
+               ) -> int:
+        """Place ``block`` (flushing everything first if it does not fit) and index its exits.
+        Exits to blocks already in the cache (or to ``block`` itself) whose guest pc passes
+        ``chainable`` are chained before the code is written, so Unicorn never compiles the
+        unchained version; returns how many."""
         size = (block.size + 3) & ~3
         if size > self.size:
             raise GuestError(f"a translated block of {size} bytes does not fit a code cache of "
@@ -50,19 +55,26 @@ class CodeCache:
         for far in block.far:
             offset = block.host_offsets[far.index]
             code[offset:offset + 4] = branch_w(addr + offset, far.target)
-        self.uc.mem_write(addr, bytes(code))
         block.host_addr = addr
+        self.blocks[block.guest_pc] = block
+        chained = 0
         for exit_ in block.exits:
             exit_.token = addr + block.host_offsets[exit_.stub_index] + 4
-            if exit_.patch_index >= 0:
-                exit_.patch_addr = addr + block.host_offsets[exit_.patch_index]
             self.by_token[exit_.token] = (block, exit_)
-        self.blocks[block.guest_pc] = block
+            if exit_.patch_index < 0:
+                continue
+            offset = block.host_offsets[exit_.patch_index]
+            exit_.patch_addr = addr + offset
+            target = self.blocks.get(exit_.guest_pc)
+            if target is not None and chainable is not None and chainable(exit_.guest_pc):
+                code[offset:offset + 4] = branch_w(exit_.patch_addr, target.host_addr)
+                chained += 1
+        self.uc.mem_write(addr, bytes(code))
         self.placed.append(block)
         self.starts.append(addr)
         slot = layout.JUMP_TABLE + 8 * ((block.guest_pc >> 2) & ((1 << layout.JT_BITS) - 1))
         self.uc.mem_write(slot, struct.pack("<II", block.guest_pc & 0xFFFFFFFF, addr | 1))
-        return block
+        return chained
 
     def chain(self, exit_: Exit, target: TranslatedBlock) -> None:
         """Patch the exit's ``b.w`` to jump straight to ``target``."""
@@ -80,7 +92,8 @@ class CodeCache:
             return self.placed[k]
         return None
 
-    def flush(self) -> None:
+    def flush(self, full: bool = True) -> None:
+        """Drop every block; ``full``: because the cache is full (counted in the stats)."""
         self.blocks.clear()
         self.placed.clear()
         self.starts.clear()
@@ -88,7 +101,8 @@ class CodeCache:
         self._clear_jump_table()
         self.uc.ctl_remove_cache(self.base, self.base + self.size)
         self.cursor = self.base
-        self.flushes += 1
+        if full:
+            self.flushes += 1
 
     @property
     def bytes_used(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import struct
 import time
+from collections.abc import Callable
 
 from unicorn import UC_ARCH_ARM, UC_MODE_MCLASS, UC_MODE_THUMB, Uc, UcError
 from unicorn import arm_const as A
@@ -176,14 +177,33 @@ class TranslatedMachine(Machine):
             raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} ({why})")
         gc.disable()  # translation allocates many short-lived objects: no cycle collection
         try:
-            block = self.cache.insert(translate_block(fetched, self.core, self.runtime.addrs,
-                                                      self._peek))
+            block = translate_block(fetched, self.core, self.runtime.addrs, self._peek)
+            self.stats.chained_exits += self.cache.insert(
+                block, self._chainable if self.chain else None)
         finally:
             gc.enable()
         self.stats.blocks_translated += 1
         self.stats.guest_insns_translated += block.guest_insns
         self.stats.translate_seconds += time.perf_counter() - started
         return block
+
+    def _chainable(self, pc: int) -> bool:
+        """Whether an exit to ``pc`` may jump straight to its block (Python runs there)."""
+        return pc not in self.hooks and pc not in self.intercepts
+
+    def hook(self, addr: int, fn: Callable[[Machine], None]) -> None:
+        super().hook(addr, fn)
+        self._retranslate()
+
+    def intercept(self, addr: int, fn: Callable[[Machine], None]) -> None:
+        super().intercept(addr, fn)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        """A new hook or intercept must start a block and must not be chained past: code
+        translated before it is dropped."""
+        if self.cache.blocks:
+            self.cache.flush(full=False)
 
     def read_host(self, block: TranslatedBlock) -> bytes:
         """The block's host code as placed (chain patches included)."""
@@ -221,7 +241,7 @@ class TranslatedMachine(Machine):
             else:
                 stats.cache_hits += 1
             if pending is not None and self.chain and pending.token in self.cache.by_token \
-                    and pc not in self.hooks and pc not in self.intercepts:
+                    and self._chainable(pc):
                 self.cache.chain(pending, block)
                 stats.chained_exits += 1
             pending = None

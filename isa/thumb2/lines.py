@@ -27,18 +27,12 @@ _CONDS = {c: k for k, c in enumerate(
 _CONDS.update(cs=2, cc=3)
 _BRANCHES = {"b": None, "b.w": None} | {f"b{c}": k for c, k in _CONDS.items()} \
     | {f"b{c}.w": k for c, k in _CONDS.items()}
-NOP = (0xBF00).to_bytes(2, "little")
+_NOP = (0xBF00).to_bytes(2, "little")
 _SINGLE = (0,)  # the offsets of a one-instruction unit (shared, so tested by identity)
 
 
-class _Unit(tuple):
-    """(code, offsets of its instructions): a tuple subclass, so items tell units apart."""
-
-    def __new__(cls, code: bytes, offsets: tuple[int, ...]):
-        return super().__new__(cls, (code, offsets))
-
-
-_UNITS: dict[str, _Unit] = {}  # instruction text (an IT group: its lines) -> its code
+# instruction text (an IT group: its lines) -> (code, offset of each instruction in it)
+_UNITS: dict[str, tuple[bytes, tuple[int, ...]]] = {}
 _LABEL_BRANCHES: dict[str, tuple] = {}  # "bne .L3" -> its parsed form
 
 
@@ -152,7 +146,7 @@ def _assemble_units(missing: list[str]) -> None:
         if code is None:
             rest.append(unit)
         else:
-            _UNITS[unit] = _Unit(code, _SINGLE)
+            _UNITS[unit] = (code, _SINGLE)
     if not rest:
         return
     code = assemble("\n".join(rest), 0)
@@ -162,14 +156,14 @@ def _assemble_units(missing: list[str]) -> None:
         count = unit.count("\n") + 1
         first = offsets[k]
         starts = _SINGLE if count == 1 else tuple(offsets[j] - first for j in range(k, k + count))
-        _UNITS[unit] = _Unit(code[first:offsets[k + count]], starts)
+        _UNITS[unit] = (code[first:offsets[k + count]], starts)
         k += count
 
 
 def _branch(kind: str, arg, at: int, target: int, wide: bool) -> bytes | None:
     """A label branch's encoding, or None when its narrow form cannot reach."""
     if kind != "b":  # to the next instruction: a NOP, as Keystone relaxes it
-        return NOP if target == at + 2 else compare_branch(kind == "cbnz", arg, at, target)
+        return _NOP if target == at + 2 else compare_branch(kind == "cbnz", arg, at, target)
     if arg is None:
         return branch_w(at, target) if wide else branch_narrow(at, target)
     return branch_cond(arg, at, target, wide)

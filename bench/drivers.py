@@ -40,8 +40,9 @@ def main() -> int:
     rows = []
     suite_start = time.perf_counter()
     for name in args.names or TARGETS:
-        native, native_s = timed(lambda: run_module(package, name, "native", btf))
-        translated, translated_s = timed(lambda: run_module(package, name, "translate", btf))
+        native, native_s = timed(lambda name=name: run_module(package, name, "native", btf))
+        translated, translated_s = timed(
+            lambda name=name: run_module(package, name, "translate", btf))
         row = report(native, translated)
         row.update(native_wall_s=native_s, translate_wall_s=translated_s,
                    translate_s=translated.translate_seconds,

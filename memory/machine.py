@@ -12,7 +12,7 @@ from memory.errors import UnknownPreset
 LINE_BYTES = 64  # cache line of every machine below
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tier_device(device: str, devices: int) -> DeviceSpec:
     """``devices`` copies of a device preset as one device (a pure function, memoized)."""
     base = DEVICE_PRESETS[device]

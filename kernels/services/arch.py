@@ -1,5 +1,6 @@
 """arm64 support the modules link against: the alternatives NOP callback, the stack protector's
-and FORTIFY_SOURCE's failure paths, refcount saturation, static keys the inline IRQ-flag helpers test, and module-parameter operations."""
+and FORTIFY_SOURCE's failure paths, refcount saturation, static keys the inline IRQ-flag helpers
+test, and module-parameter operations."""
 
 from __future__ import annotations
 

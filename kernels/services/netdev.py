@@ -6,8 +6,8 @@ device in the emulated system."""
 from __future__ import annotations
 
 from kernels.services.convention import GuestCall
-from kernels.services.kernel import Kernel
 from kernels.services.device import device_add, device_del, device_initialize
+from kernels.services.kernel import Kernel
 from kernels.services.lists import init_list_head, list_add, list_del
 from kernels.services.printk import log
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from memory.dram.spec import DeviceSpec, Organization, Timing, ck
 
+
 def timing_for(rate_mtps: float) -> Timing:
     """HBM2E core timings (ns from JESD235C) at a given pin rate."""
     tck = 2e6 / rate_mtps

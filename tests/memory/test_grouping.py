@@ -129,6 +129,6 @@ def test_partition_by_key_range_keeps_keys_together(parts, align):
     total = np.concatenate(seen)
     assert np.array_equal(np.sort(total), np.sort(np.concatenate(runs)))  # nothing lost
     ranges = [(k.min(), k.max()) for k in seen if k.size]
-    for (lo_a, hi_a), (lo_b, hi_b) in zip(ranges, ranges[1:]):
+    for (_, hi_a), (lo_b, _) in zip(ranges, ranges[1:]):
         assert hi_a < lo_b  # disjoint, increasing key ranges
         assert lo_b % align == 0

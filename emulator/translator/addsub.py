@@ -7,6 +7,7 @@ from emulator.translator.operands import add64, extend32, extended64, imm32, shi
 from isa.a64.insn import SXTX, UXTX, ZR, A64Insn
 
 KINDS = ("addsub_imm", "addsub_reg", "addsub_ext", "adc")
+Z_ONLY = frozenset("Z")
 
 
 def translate(ctx: BlockContext, i: A64Insn) -> None:
@@ -65,8 +66,22 @@ def _add64(ctx: BlockContext, i: A64Insn) -> None:
     else:
         ext = i.shift if i.shift not in (UXTX, SXTX) else UXTX
         b = extended64(ctx, i.rm, ext, i.amount)
+    if i.setflags and i.rd == ZR and i.op == "sub" and ctx.flags_needed <= Z_ONLY:
+        _equal64(ctx, a, b)
+        return
     dst = (rc.temp(), rc.temp()) if i.rd == ZR else rc.def64(i.rd)
     add64(ctx, i.op == "sub", dst, a, b, i.setflags)
+
+
+def _equal64(ctx: BlockContext, a: tuple[str, str], b: tuple[str, str] | int) -> None:
+    """CMP whose only later reader tests Z: compare the low words, then the high words only if
+    those were equal (Z = the two 64-bit values are equal)."""
+    op = ctx.code.op
+    if isinstance(b, int):
+        b = imm32(ctx, b & 0xFFFFFFFF), imm32(ctx, b >> 32)
+    op("cmp.w", f"{a[0]}, {b[0]}")
+    op("it", "eq")
+    op("cmp", f"{a[1]}, {b[1]}", cond="eq")
 
 
 def _adc(ctx: BlockContext, i: A64Insn) -> None:

@@ -59,8 +59,7 @@ class TranslatedBlock:
 
 
 def reads_flags(i: A64Insn) -> bool:
-    return (i.kind in ("condsel", "condcmp", "adc") or (i.kind == "bcond" and i.cond < 14)
-            or (i.kind == "sysreg" and i.op == "mrs" and i.imm == _NZCV))
+    return bool(flags_read(i))
 
 
 def writes_flags(i: A64Insn) -> bool:
@@ -130,23 +129,37 @@ def exit_flags_live(fetched, words_at) -> bool:
     return any(flags_may_be_read(words_at, t) for t in targets)
 
 
-def flag_liveness(insns: list[A64Insn | None], at_exit: bool = True) -> list[bool]:
-    """For each instruction: may the guest flags it leaves behind still be read?"""
-    live = [True] * len(insns)
-    after = at_exit
+ALL_FLAGS = frozenset("NZCV")
+NO_FLAGS = frozenset()
+# The guest flags each A64 condition tests (Arm ARM ConditionHolds), in encoding order.
+COND_FLAGS = tuple(frozenset(f) for f in ("Z", "Z", "C", "C", "N", "N", "V", "V", "CZ", "CZ",
+                                          "NV", "NV", "ZNV", "ZNV", "", ""))
+
+
+def flags_read(i: A64Insn | None) -> frozenset:
+    """The guest flags ``i`` reads (all of them when it cannot be decoded)."""
+    if i is None or (i.kind == "sysreg" and i.op == "mrs" and i.imm == _NZCV):
+        return ALL_FLAGS
+    if i.kind in ("bcond", "condsel", "condcmp"):
+        return COND_FLAGS[i.cond]
+    return frozenset("C") if i.kind == "adc" else NO_FLAGS
+
+
+def flag_liveness(insns: list[A64Insn | None], at_exit: bool = True) -> list[frozenset]:
+    """For each instruction: which of the guest flags it leaves behind may still be read
+    (per-flag liveness; empty when none may)."""
+    live = [ALL_FLAGS] * len(insns)
+    after = ALL_FLAGS if at_exit else NO_FLAGS
     for k in range(len(insns) - 1, -1, -1):
         live[k] = after
         i = insns[k]
-        if i is None:
-            after = True
-        elif writes_flags(i) and not reads_flags(i):
-            after = False
-        elif reads_flags(i):
-            after = True
+        if i is not None and writes_flags(i):
+            after = NO_FLAGS
+        after = after | flags_read(i)
     return live
 
 
-def translate_insns(ctx: BlockContext, fetched, live: list[bool], first: int = 0) -> None:
+def translate_insns(ctx: BlockContext, fetched, live: list[frozenset], first: int = 0) -> None:
     """Translate ``fetched`` (the block's instructions from index ``first``) into ``ctx``,
     recording where each guest instruction's host code starts; stops at a block end."""
     for k, (addr, word, insn) in enumerate(fetched, first):
@@ -157,7 +170,8 @@ def translate_insns(ctx: BlockContext, fetched, live: list[bool], first: int = 0
             return
         ctx.insn = insn
         ctx.guest_index = k
-        ctx.flags_live_after = live[k]
+        ctx.flags_needed = live[k]
+        ctx.flags_live_after = bool(live[k])
         try:
             TRANSLATORS[insn.kind](ctx, insn)
         except RegisterPressure as exc:

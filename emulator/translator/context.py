@@ -38,6 +38,7 @@ class BlockContext:
         self.exits: list[Exit] = []
         self.insn: A64Insn | None = None
         self.flags_live_after = True
+        self.flags_needed = frozenset("NZCV")  # the guest flags a later reader may test
         self.flags_saved: str | None = None
         self.ended = False
         self.extra_cycles = 0  # runtime-routine cost charged to the block

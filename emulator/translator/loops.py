@@ -30,7 +30,7 @@ def is_self_loop(fetched) -> bool:
 
 
 def translate_loop(fetched, core: CoreModel, runtime: RuntimeAddrs,
-                   live: list[bool]) -> TranslatedBlock | None:
+                   live: list[frozenset]) -> TranslatedBlock | None:
     """The loop's translation, or None when its registers do not fit."""
     usage = _register_usage(fetched, core, runtime, live)
     if usage is None or sum(2 if wide else 1 for wide in usage.values()) > MAX_PINNED:

@@ -127,7 +127,13 @@ def logic_flags(ctx: BlockContext, lo: str, hi: str | None) -> None:
     if hi is None:
         ctx.code.op("cmn.w", f"{lo}, #0")
         return
+    if ctx.flags_needed <= frozenset("N"):  # later readers test N only (or nothing)
+        ctx.code.op("cmn.w", f"{hi}, #0")
+        return
     t = ctx.rc.temp()
+    if ctx.flags_needed <= frozenset("Z"):  # ... or Z only
+        ctx.code.op("orrs.w", f"{t}, {lo}, {hi}")
+        return
     ctx.code.op("bic", f"{t}, {lo}, #0x80000000")
     ctx.code.op("orr.w", f"{t}, {t}, {lo}, lsr #1")
     ctx.code.op("orr.w", f"{t}, {hi}, {t}")
@@ -149,5 +155,5 @@ def add64(ctx: BlockContext, sub: bool, dst: tuple[str, str], a: tuple[str, str]
         blo, bhi = b
     op(first, f"{dst[0]}, {a[0]}, {blo}")
     op(second + ("s" if setflags else ""), f"{dst[1]}, {a[1]}, {bhi}")
-    if setflags:
+    if setflags and "Z" in ctx.flags_needed:  # N, C and V are exact already
         fix_z64(ctx, dst[0], dst[1])

@@ -76,3 +76,26 @@ def test_flags_survive_64bit_arithmetic_between_compare_and_branch():
         regs[0], regs[1], regs[2], regs[3], regs[4] = a, b, 2**64 - 4, 3, 2**62
         translated, _ = differential(words, regs)
         assert translated.regs[5] == (a < b) and translated.regs[6] == (a == b)
+
+
+@pytest.mark.parametrize("cond", ["eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc", "hi", "ls",
+                                  "ge", "lt", "gt", "le"])
+@pytest.mark.parametrize("setter", ["cmp x1, x2", "cmp x1, #5", "cmn x1, x2", "tst x1, x2",
+                                    "subs x3, x1, x2", "ands x3, x1, x2"])
+def test_flags_computed_only_for_their_reader(setter, cond):
+    """A 64-bit flag setter whose only reader is one conditional branch (the flags are set again
+    before anything else reads them) computes just the flags that condition tests: the branch
+    must still go the same way, on operands that differ only in the low, only in the high, or
+    only in the sign word."""
+    from emulator.testing import CODE_BASE
+
+    skip = CODE_BASE + 4 * 4
+    words = assemble_a64("\n".join([setter, f"b.{cond} #{skip:#x}", "mov x0, #1", "mov x0, #2",
+                                    "cmp x4, x4"]))
+    rng = random.Random(f"{setter}{cond}")
+    pairs = [(5, 5), (5, 6), (1 << 32, 0), (0, 1 << 32), (1 << 63, 1), (1, 1 << 63),
+             ((1 << 64) - 1, 1), (0x8000_0000_0000_0000, 0x7FFF_FFFF_FFFF_FFFF), (0, 0)]
+    for x1, x2 in pairs + [(rng.getrandbits(64), rng.getrandbits(64)) for _ in range(6)]:
+        regs = initial_registers(rng)
+        regs[0], regs[1], regs[2] = 0, x1, x2
+        differential(words, regs, rng.randrange(16))

@@ -156,4 +156,7 @@ def add64(ctx: BlockContext, sub: bool, dst: tuple[str, str], a: tuple[str, str]
     op(first, f"{dst[0]}, {a[0]}, {blo}")
     op(second + ("s" if setflags else ""), f"{dst[1]}, {a[1]}, {bhi}")
     if setflags and "Z" in ctx.flags_needed:  # N, C and V are exact already
-        fix_z64(ctx, dst[0], dst[1])
+        if "N" in ctx.flags_needed:
+            fix_z64(ctx, dst[0], dst[1])
+        else:  # Z from both words; C and V kept, N not read
+            op("orrs.w", f"{ctx.rc.temp()}, {dst[0]}, {dst[1]}")

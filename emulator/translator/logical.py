@@ -24,10 +24,10 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         ctx.flags_defined()
 
 
-def _dest(ctx: BlockContext, i: A64Insn, sf: bool):
+def _dest(ctx: BlockContext, i: A64Insn, sf: bool, reuse: bool = False):
     if i.rd == ZR:
         return ctx.rc.temp(), (ctx.rc.temp() if sf else None)
-    return ctx.rc.define(i.rd, sf)
+    return ctx.rc.define(i.rd, sf, reuse)
 
 
 def _apply(ctx: BlockContext, name: str, d: str, a: str, b: str) -> None:
@@ -103,7 +103,7 @@ def _register(ctx: BlockContext, i: A64Insn) -> None:
         op("mvn.w", f"{t_hi}, {b_hi}")
         b_lo, b_hi = t_lo, t_hi
     a = (None, None) if i.rn == ZR and name == "orr" else rc.pair(i.rn)
-    d = _dest(ctx, i, True)
+    d = _dest(ctx, i, True, reuse=True)  # every source read above
     _apply(ctx, name, d[0], a[0], b_lo)
     _apply(ctx, name, d[1], a[1], b_hi)
     if i.setflags:

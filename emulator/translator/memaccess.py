@@ -49,15 +49,15 @@ def load(ctx: BlockContext, rt: int, size: int, signed: bool, sf: bool, base: st
     ``word_aligned``: the address is known to be a multiple of 4 (LDRD allowed)."""
     rc, op = ctx.rc, ctx.code.op
     base, offset = address(ctx, base, offset, 4 if size == 3 else 0)
-    if size == 3:
-        lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt)
+    if size == 3:  # base (and index) were read by the caller: rt's registers may be reused
+        lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt, reuse=True)
         if word_aligned:
             op("ldrd", f"{lo}, {hi}, {_at(base, offset)}")
             return
         op(_form("ldr.w", offset), f"{lo}, {_at(base, offset)}")
         op(_form("ldr.w", offset + 4), f"{hi}, {_at(base, offset + 4)}")
     elif signed and sf:
-        lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt)
+        lo, hi = (rc.temp(), rc.temp()) if rt == ZR else rc.def64(rt, reuse=True)
         op(_form(LOAD_OPS[(size, True)], offset), f"{lo}, {_at(base, offset)}")
         op("asr.w", f"{hi}, {lo}, #31")
     else:

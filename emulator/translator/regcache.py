@@ -232,10 +232,18 @@ class RegCache:
         self.pending.append(entry)
         return lo
 
-    def def64(self, guest: int) -> tuple[str, str]:
-        """Fresh (low, high) registers for an X result; committed at :meth:`end_insn`."""
-        lo = self._temp(self._alloc())
-        hi = self._temp(self._alloc())
+    def def64(self, guest: int, reuse: bool = False) -> tuple[str, str]:
+        """Fresh (low, high) registers for an X result; committed at :meth:`end_insn`.
+        ``reuse``: take the guest register's own host registers when this instruction has not
+        read them (pinned), so a loop's register stays in place; the caller must have read
+        every source already."""
+        entry = self.entries.get(guest) if reuse else None
+        if (entry is not None and entry.lo is not None and entry.hi is not None
+                and entry.lo not in self.pinned and entry.hi not in self.pinned):
+            lo, hi = self._temp(entry.lo), self._temp(entry.hi)
+        else:
+            lo = self._temp(self._alloc())
+            hi = self._temp(self._alloc())
         self.pending.append(Entry(guest, lo, hi, dirty=True))
         self._touch_guest(guest, True)
         return lo, hi
@@ -263,9 +271,9 @@ class RegCache:
             self.load_const(hi, value >> 32)
         self.pending[-1].const = value
 
-    def define(self, guest: int, sf: bool) -> tuple[str, str | None]:
+    def define(self, guest: int, sf: bool, reuse: bool = False) -> tuple[str, str | None]:
         """def64 or def32 by operand size; the high register is None for W results."""
-        return self.def64(guest) if sf else (self.def32(guest), None)
+        return self.def64(guest, reuse) if sf else (self.def32(guest), None)
 
     def commit(self) -> None:
         """Make pending definitions the guest registers' current values (their old host

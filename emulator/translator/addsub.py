@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from emulator.translator.operands import add64, extend32, extended64, imm32, shift64, shifted32
+from emulator.translator.operands import (
+    add64,
+    compare_both,
+    extend32,
+    extended64,
+    imm32,
+    shift64,
+    shifted32,
+)
 from isa.a64.insn import SXTX, UXTX, ZR, A64Insn
 
 KINDS = ("addsub_imm", "addsub_reg", "addsub_ext", "adc")
@@ -76,12 +84,9 @@ def _add64(ctx: BlockContext, i: A64Insn) -> None:
 def _equal64(ctx: BlockContext, a: tuple[str, str], b: tuple[str, str] | int) -> None:
     """CMP whose only later reader tests Z: compare the low words, then the high words only if
     those were equal (Z = the two 64-bit values are equal)."""
-    op = ctx.code.op
     if isinstance(b, int):
         b = imm32(ctx, b & 0xFFFFFFFF), imm32(ctx, b >> 32)
-    op("cmp.w", f"{a[0]}, {b[0]}")
-    op("it", "eq")
-    op("cmp", f"{a[1]}, {b[1]}", cond="eq")
+    compare_both(ctx, (a[0], b[0]), (a[1], b[1]))
 
 
 def _adc(ctx: BlockContext, i: A64Insn) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from emulator.translator.context import BlockContext
 from emulator.translator.memaccess import LOAD_OPS, STORE_OPS
+from emulator.translator.operands import compare_both
 from isa.a64.insn import ZR, A64Insn
 
 KINDS = ("atomic", "cas")
@@ -115,10 +116,7 @@ def _compare_and_swap(ctx: BlockContext, base: str, size: int, old: list[str],
     a = _comparable(ctx, old, size, False)
     b = _comparable(ctx, expected, size, False)
     skip = ctx.code.new_label()
-    op("cmp.w", f"{a[0]}, {b[0]}")
-    if size == 3:
-        op("it", "eq")
-        op("cmp", f"{old[1]}, {expected[1]}", cond="eq")
+    compare_both(ctx, (a[0], b[0]), (old[1], expected[1]) if size == 3 else None)
     op("bne", skip)
     _store(ctx, base, size, new)
     ctx.code.label(skip)

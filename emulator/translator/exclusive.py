@@ -14,6 +14,7 @@ from __future__ import annotations
 from emulator import state
 from emulator.translator.context import BlockContext
 from emulator.translator.memaccess import LOAD_OPS, load, store, value_regs
+from emulator.translator.operands import compare_both
 from emulator.translator.regcache import ENV
 from isa.a64.insn import ZR, A64Insn
 
@@ -58,9 +59,7 @@ def _store_exclusive(ctx: BlockContext, i: A64Insn, base: str) -> None:
     fail = ctx.code.new_label()
     op("ldrd", f"{addr}, {armed}, [{ENV}, #{state.EXCL_ADDR}]")
     op("movw", f"{status}, #1")
-    op("cmp.w", f"{armed}, #1")
-    op("it", "eq")
-    op("cmp", f"{addr}, {base}", cond="eq")
+    compare_both(ctx, (armed, "#1"), (addr, base))
     op("bne", fail)
     if i.op == "stxr":  # memory must still hold what the load-exclusive read (store's size)
         words = 2 if i.size == 3 else 1

@@ -111,6 +111,16 @@ def extended64(ctx: BlockContext, guest: int, ext: int, amount: int) -> tuple[st
     return lo, hi
 
 
+def compare_both(ctx: BlockContext, first: tuple[str, str],
+                 second: tuple[str, str] | None = None) -> None:
+    """Z = both operand pairs are equal (the second compared only if the first were); N, C and
+    V are those of whichever compare ran last."""
+    ctx.code.op("cmp.w", f"{first[0]}, {first[1]}")
+    if second is not None:
+        ctx.code.op("it", "eq")
+        ctx.code.op("cmp", f"{second[0]}, {second[1]}", cond="eq")
+
+
 def fix_z64(ctx: BlockContext, lo: str, hi: str, t: str | None = None) -> None:
     """After ``adds/subs lo`` + ``adcs/sbcs hi``: make Z reflect all 64 bits (N, C, V kept).
 

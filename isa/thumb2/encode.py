@@ -16,6 +16,11 @@ from isa.errors import AssembleError
 MOD_IMM_SHIFTS = tuple(range(8, 32))
 
 
+def _halfwords(first: int, second: int) -> bytes:
+    """A 32-bit Thumb-2 instruction's bytes: its first halfword first, each little-endian."""
+    return first.to_bytes(2, "little") + second.to_bytes(2, "little")
+
+
 def branch_w(addr: int, target: int) -> bytes:
     """B.W (encoding T4) at ``addr`` jumping to ``target``."""
     offset = target - (addr + 4)
@@ -27,7 +32,7 @@ def branch_w(addr: int, target: int) -> bytes:
     j1, j2 = (~(i1 ^ s)) & 1, (~(i2 ^ s)) & 1
     first = 0xF000 | (s << 10) | ((imm >> 12) & 0x3FF)
     second = 0x9000 | (j1 << 13) | (j2 << 11) | ((imm >> 1) & 0x7FF)
-    return first.to_bytes(2, "little") + second.to_bytes(2, "little")
+    return _halfwords(first, second)
 
 
 def branch_narrow(addr: int, target: int) -> bytes | None:
@@ -50,7 +55,7 @@ def branch_cond(cond: int, addr: int, target: int, wide: bool) -> bytes | None:
     s, j2, j1 = (offset >> 20) & 1, (offset >> 19) & 1, (offset >> 18) & 1
     first = 0xF000 | (s << 10) | (cond << 6) | ((offset >> 12) & 0x3F)
     second = 0x8000 | (j1 << 13) | (j2 << 11) | ((offset >> 1) & 0x7FF)
-    return first.to_bytes(2, "little") + second.to_bytes(2, "little")
+    return _halfwords(first, second)
 
 
 def compare_branch(nonzero: bool, rn: int, addr: int, target: int) -> bytes | None:
@@ -87,10 +92,6 @@ _REG = r"(r\d|r1[0-2]|lr|sp)"
 _NUMBERS = {f"r{n}": n for n in range(13)} | {"sp": 13, "lr": 14}
 
 
-def _halfwords(first: int, second: int) -> bytes:
-    return first.to_bytes(2, "little") + second.to_bytes(2, "little")
-
-
 def _single(op: str, rt: str, rn: str, imm: str) -> bytes | None:
     """LDR.W / STR.W (immediate), encoding T3: positive 12-bit offset."""
     offset = int(imm)
@@ -114,8 +115,8 @@ def _wide_immediate(op: str, rd: str, rn: str, imm: str) -> bytes | None:
     value = int(imm)
     if "sp" in (rd, rn) or value > 0xFFF:
         return None
-    first = (0xF200 if op == "addw" else 0xF2A0) | ((value >> 11) << 10) | _NUMBERS[rn]
-    return _halfwords(first, (((value >> 8) & 7) << 12) | (_NUMBERS[rd] << 8) | (value & 0xFF))
+    first = (0xF200 if op == "addw" else 0xF2A0) | _NUMBERS[rn]
+    return _immediate12(first, rd, value)
 
 
 def _move16(op: str, rd: str, imm: str) -> bytes | None:
@@ -123,8 +124,13 @@ def _move16(op: str, rd: str, imm: str) -> bytes | None:
     value = int(imm)
     if rd == "sp" or value > 0xFFFF:
         return None
-    first = (0xF240 if op == "movw" else 0xF2C0) | (((value >> 11) & 1) << 10) | (value >> 12)
-    return _halfwords(first, (((value >> 8) & 7) << 12) | (_NUMBERS[rd] << 8) | (value & 0xFF))
+    return _immediate12((0xF240 if op == "movw" else 0xF2C0) | (value >> 12), rd, value & 0xFFF)
+
+
+def _immediate12(first: int, rd: str, value: int) -> bytes:
+    """A 32-bit instruction whose 12-bit immediate is split i:imm3:imm8 around Rd."""
+    return _halfwords(first | ((value >> 11) << 10),
+                      (((value >> 8) & 7) << 12) | (_NUMBERS[rd] << 8) | (value & 0xFF))
 
 
 # The forms the translator emits most (state loads/stores, counters, constants): 68% of the

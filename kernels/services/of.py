@@ -61,24 +61,12 @@ def _read_array(kernel: Kernel, node: int, name: int, out: int, sz_min: int, sz_
     return count
 
 
-def of_property_read_variable_u8_array(kernel: Kernel, np: int, name: int, out: int,
-                                       sz_min: int, sz_max: int) -> int:
-    return _read_array(kernel, np, name, out, sz_min, sz_max, 1)
-
-
-def of_property_read_variable_u16_array(kernel: Kernel, np: int, name: int, out: int,
-                                        sz_min: int, sz_max: int) -> int:
-    return _read_array(kernel, np, name, out, sz_min, sz_max, 2)
-
-
-def of_property_read_variable_u32_array(kernel: Kernel, np: int, name: int, out: int,
-                                        sz_min: int, sz_max: int) -> int:
-    return _read_array(kernel, np, name, out, sz_min, sz_max, 4)
-
-
-def of_property_read_variable_u64_array(kernel: Kernel, np: int, name: int, out: int,
-                                        sz_min: int, sz_max: int) -> int:
-    return _read_array(kernel, np, name, out, sz_min, sz_max, 8)
+def _variable_array(width: int):
+    """The of_property_read_variable_u<8*width>_array service: big-endian cells of ``width``
+    bytes into a native array, ``sz_min``..``sz_max`` of them (0: exactly ``sz_min``)."""
+    def read(kernel: Kernel, np: int, name: int, out: int, sz_min: int, sz_max: int) -> int:
+        return _read_array(kernel, np, name, out, sz_min, sz_max, width)
+    return read
 
 
 def of_property_read_u64(kernel: Kernel, np: int, name: int, out: int) -> int:
@@ -316,10 +304,10 @@ def of_get_child_by_name(kernel: Kernel, node: int, name: int) -> int:
 
 FUNCTIONS = {
     "of_get_child_by_name": of_get_child_by_name,
-    "of_property_read_variable_u8_array": of_property_read_variable_u8_array,
-    "of_property_read_variable_u16_array": of_property_read_variable_u16_array,
-    "of_property_read_variable_u32_array": of_property_read_variable_u32_array,
-    "of_property_read_variable_u64_array": of_property_read_variable_u64_array,
+    "of_property_read_variable_u8_array": _variable_array(1),
+    "of_property_read_variable_u16_array": _variable_array(2),
+    "of_property_read_variable_u32_array": _variable_array(4),
+    "of_property_read_variable_u64_array": _variable_array(8),
     "of_property_read_u64": of_property_read_u64,
     "of_property_read_u32_index": of_property_read_u32_index,
     "of_property_count_elems_of_size": of_property_count_elems_of_size,

@@ -1,24 +1,27 @@
-"""Hand encoders for the Thumb-2 branches the DBT lays out or patches itself.
+"""Hand encoders for the Thumb-2 branches the DBT lays out or patches itself, and the entry
+points (encode_line, encode_it_group) to the hand encoders of the encode_* modules.
 
 Keystone resolves absolute Thumb branch targets wrongly for some distances, so every branch that
 leaves a translated block is assembled as a branch-to-self and then re-encoded here; branches to
 a block's own labels are encoded here too (isa.thumb2.lines).  Offsets are from the branch's
 address + 4; the narrow encoders return None when the target is out of their reach.
+
+encode_line and encode_it_group return exactly Keystone's bytes for the lines the translator
+emits -- ALU, moves, shifts, compares, bit fields, loads/stores, multiplies, MRS/MSR, IT groups
+of those -- so that Keystone is only needed for rare forms; they return None for anything else.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from isa.errors import AssembleError
+from isa.thumb2.encode_dataproc import ENCODERS as _DATAPROC
+from isa.thumb2.encode_memory import ENCODERS as _MEMORY
+from isa.thumb2.encode_multiply import ENCODERS as _MULTIPLY
+from isa.thumb2.encode_operands import halfwords as _halfwords
+from isa.thumb2.encode_operands import is_modified_immediate, narrow, number, parse_operands
 
-MOD_IMM_SHIFTS = tuple(range(8, 32))
-
-
-def _halfwords(first: int, second: int) -> bytes:
-    """A 32-bit Thumb-2 instruction's bytes: its first halfword first, each little-endian."""
-    return first.to_bytes(2, "little") + second.to_bytes(2, "little")
+__all__ = ["branch_w", "branch_narrow", "branch_cond", "compare_branch", "divide",
+           "is_modified_immediate", "encode_line", "encode_it_group", "CONDITIONS"]
 
 
 def branch_w(addr: int, target: int) -> bytes:
@@ -67,20 +70,6 @@ def compare_branch(nonzero: bool, rn: int, addr: int, target: int) -> bytes | No
     return first.to_bytes(2, "little")
 
 
-@lru_cache(maxsize=1 << 12)
-def is_modified_immediate(value: int) -> bool:
-    """Whether ``value`` is a Thumb-2 modified immediate constant (ThumbExpandImm)."""
-    value &= 0xFFFFFFFF
-    low, second = value & 0xFF, (value >> 8) & 0xFF
-    if value in (low, low * 0x00010001, second * 0x01000100, low * 0x01010101):
-        return True
-    for rot in MOD_IMM_SHIFTS:
-        unrot = ((value << rot) | (value >> (32 - rot))) & 0xFFFFFFFF
-        if unrot < 0x100 and unrot & 0x80:
-            return True
-    return False
-
-
 def divide(signed: bool, rd: int, rn: int, rm: int) -> tuple[int, int]:
     """SDIV/UDIV (encoding T1) as two halfwords: Keystone's Thumb mode lacks the divide
     extension that every ARMv7-M core has."""
@@ -88,67 +77,70 @@ def divide(signed: bool, rd: int, rn: int, rm: int) -> tuple[int, int]:
     return first, 0xF0F0 | (rd << 8) | rm
 
 
-_REG = r"(r\d|r1[0-2]|lr|sp)"
-_NUMBERS = {f"r{n}": n for n in range(13)} | {"sp": 13, "lr": 14}
+CONDITIONS = {c: k for k, c in enumerate(
+    ("eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le"))}
+CONDITIONS.update(cs=2, cc=3)
+
+# mnemonic (no condition, no .w) -> encoder(signature, values, wide, in_it) -> bytes | None
+_ENCODERS = _DATAPROC | _MEMORY | _MULTIPLY
+_NOP = narrow(0xBF00)
+_SELF_BRANCH = branch_w(0, 0)
 
 
-def _single(op: str, rt: str, rn: str, imm: str) -> bytes | None:
-    """LDR.W / STR.W (immediate), encoding T3: positive 12-bit offset."""
-    offset = int(imm)
-    if rt == "sp" or offset > 0xFFF:
+def _encode(mnemonic: str, operands: str, in_it: bool) -> bytes | None:
+    """One instruction whose mnemonic has lost its condition suffix."""
+    base, dot, suffix = mnemonic.partition(".")
+    encoder = _ENCODERS.get(base)
+    if encoder is None or dot and suffix != "w":
         return None
-    return _halfwords((0xF8D0 if op == "ldr" else 0xF8C0) | _NUMBERS[rn],
-                      (_NUMBERS[rt] << 12) | offset)
-
-
-def _double(op: str, rt: str, rt2: str, rn: str, imm: str) -> bytes | None:
-    """LDRD / STRD (immediate, offset), encoding T1: positive multiple of 4 up to 1020."""
-    offset = int(imm)
-    if "sp" in (rt, rt2) or offset % 4 or offset > 1020 or (op == "ldrd" and rt == rt2):
-        return None
-    return _halfwords((0xE9D0 if op == "ldrd" else 0xE9C0) | _NUMBERS[rn],
-                      (_NUMBERS[rt] << 12) | (_NUMBERS[rt2] << 8) | (offset >> 2))
-
-
-def _wide_immediate(op: str, rd: str, rn: str, imm: str) -> bytes | None:
-    """ADDW / SUBW, encoding T4: a 12-bit immediate."""
-    value = int(imm)
-    if "sp" in (rd, rn) or value > 0xFFF:
-        return None
-    first = (0xF200 if op == "addw" else 0xF2A0) | _NUMBERS[rn]
-    return _immediate12(first, rd, value)
-
-
-def _move16(op: str, rd: str, imm: str) -> bytes | None:
-    """MOVW (encoding T3) / MOVT (T1): a 16-bit immediate."""
-    value = int(imm)
-    if rd == "sp" or value > 0xFFFF:
-        return None
-    return _immediate12((0xF240 if op == "movw" else 0xF2C0) | (value >> 12), rd, value & 0xFFF)
-
-
-def _immediate12(first: int, rd: str, value: int) -> bytes:
-    """A 32-bit instruction whose 12-bit immediate is split i:imm3:imm8 around Rd."""
-    return _halfwords(first | ((value >> 11) << 10),
-                      (((value >> 8) & 7) << 12) | (_NUMBERS[rd] << 8) | (value & 0xFF))
-
-
-# The forms the translator emits most (state loads/stores, counters, constants): 68% of the
-# distinct instructions a fresh process would otherwise send to Keystone.
-_FORMS = {  # mnemonic -> (operand pattern, encoder)
-    **dict.fromkeys(("ldr.w", "str.w"), (rf"{_REG}, \[{_REG}, #(\d+)\]$", _single)),
-    **dict.fromkeys(("ldrd", "strd"), (rf"{_REG}, {_REG}, \[{_REG}, #(\d+)\]$", _double)),
-    **dict.fromkeys(("addw", "subw"), (rf"{_REG}, {_REG}, #(\d+)$", _wide_immediate)),
-    **dict.fromkeys(("movw", "movt"), (rf"{_REG}, #(\d+)$", _move16)),
-}
-_COMPILED = {mnemonic: (re.compile(pattern), encoder)
-             for mnemonic, (pattern, encoder) in _FORMS.items()}
+    parsed = parse_operands(operands)
+    return encoder(*parsed, bool(dot), in_it) if parsed else None
 
 
 def encode_line(line: str) -> bytes | None:
-    """The encoding Keystone gives ``line`` when it is one of the frequent forms with operands
-    these encoders take (no SP as data register, no PC, positive offsets); None otherwise."""
+    """The encoding Keystone gives the instruction ``line`` (outside an IT block) when it is one
+    of the forms the encode_* modules take, with operands they take (SP and PC mostly not);
+    None otherwise."""
     mnemonic, _, operands = line.partition(" ")
-    form = _COMPILED.get(mnemonic)
-    match = form[0].match(operands) if form else None
-    return form[1](mnemonic.partition(".")[0], *match.groups()) if match else None
+    if mnemonic == ".hword":
+        return _hwords(operands)
+    if line == "nop":
+        return _NOP
+    if line == "b.w .":
+        return _SELF_BRANCH
+    return _encode(mnemonic, operands, False)
+
+
+def _hwords(operands: str) -> bytes | None:
+    """``.hword`` data."""
+    values = [number(part) for part in operands.split(", ")]
+    if None in values or not all(0 <= value <= 0xFFFF for value in values):
+        return None
+    return b"".join(map(narrow, values))
+
+
+def encode_it_group(unit: str) -> tuple[bytes, tuple[int, ...]] | None:
+    """An IT group ("ite gt\nmovgt r1, r2\nmovle r1, r3"): its code and the offset of each of
+    its instructions (the IT first), or None when a member is not hand-encoded."""
+    it, *members = unit.split("\n")
+    mnemonic, _, cond_name = it.partition(" ")
+    cond = CONDITIONS.get(cond_name)
+    pattern = mnemonic[2:]
+    if cond is None or len(members) != len(pattern) + 1 or pattern.strip("te"):
+        return None
+    mask = 1 << (3 - len(pattern))
+    for k, then in enumerate(pattern):
+        mask |= (cond & 1 if then == "t" else ~cond & 1) << (3 - k)
+    codes, offsets, at = [narrow(0xBF00 | cond << 4 | mask)], [0], 2
+    for then, member in zip("t" + pattern, members):
+        name, _, operands = member.partition(" ")
+        base, dot, suffix = name.partition(".")
+        if CONDITIONS.get(base[-2:]) != (cond if then == "t" else cond ^ 1):
+            return None
+        code = _encode(base[:-2] + dot + suffix, operands, True)
+        if code is None:
+            return None
+        codes.append(code)
+        offsets.append(at)
+        at += len(code)
+    return b"".join(codes), tuple(offsets)

@@ -6,7 +6,8 @@ must see together -- is assembled by Keystone once per process and its bytes reu
 a block needs for the first time go to Keystone in one call.  Branches to the block's own labels
 are laid out here the way Keystone lays them out: narrow where the target is in range, wide
 otherwise.  A label used any other way sends the whole block to Keystone.  The most frequent
-instruction forms are encoded by hand (isa.thumb2.encode.encode_line), identically.
+instruction forms are encoded by hand (isa.thumb2.encode.encode_line, encode_it_group),
+identically.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from isa.errors import AssembleError
 from isa.thumb2.assemble import assemble
 from isa.thumb2.disasm import instruction_offsets
 from isa.thumb2.encode import (
+    CONDITIONS,
     branch_cond,
     branch_narrow,
     branch_w,
     compare_branch,
+    encode_it_group,
     encode_line,
 )
 
-_CONDS = {c: k for k, c in enumerate(
-    ("eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le"))}
-_CONDS.update(cs=2, cc=3)
+_CONDS = CONDITIONS
 _BRANCHES = {"b": None, "b.w": None} | {f"b{c}": k for c, k in _CONDS.items()} \
     | {f"b{c}.w": k for c, k in _CONDS.items()}
 _NOP = (0xBF00).to_bytes(2, "little")
@@ -138,15 +139,19 @@ def _label_branch(line: str) -> tuple:
 
 
 def _assemble_units(missing: list[str]) -> None:
-    """Encode the new units: the frequent forms here, the rest in one Keystone call; remember
-    each one's code and the offsets of its instructions."""
+    """Encode the new units: the translator's forms (and IT groups of them) by hand, the rest in
+    one Keystone call; remember each one's code and the offsets of its instructions."""
     rest = []
     for unit in missing:
-        code = encode_line(unit)
-        if code is None:
+        if "\n" in unit:
+            encoded = encode_it_group(unit)
+        else:
+            code = encode_line(unit)
+            encoded = None if code is None else (code, _SINGLE)
+        if encoded is None:
             rest.append(unit)
         else:
-            _UNITS[unit] = (code, _SINGLE)
+            _UNITS[unit] = encoded
     if not rest:
         return
     code = assemble("\n".join(rest), 0)

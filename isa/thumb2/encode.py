@@ -120,13 +120,15 @@ def _hwords(operands: str) -> bytes | None:
 
 
 def encode_it_group(unit: str) -> tuple[bytes, tuple[int, ...]] | None:
-    """An IT group ("ite gt\nmovgt r1, r2\nmovle r1, r3"): its code and the offset of each of
-    its instructions (the IT first), or None when a member is not hand-encoded."""
+    """An IT group -- the lines "ite gt", "movgt r1, r2", "movle r1, r3" joined by newlines --:
+    its code and the offset of each of its instructions (the IT first), or None when a member
+    is not hand-encoded."""
     it, *members = unit.split("\n")
     mnemonic, _, cond_name = it.partition(" ")
     cond = CONDITIONS.get(cond_name)
     pattern = mnemonic[2:]
-    if cond is None or len(members) != len(pattern) + 1 or pattern.strip("te"):
+    if mnemonic[:2] != "it" or cond is None or pattern.strip("te") or len(pattern) > 3 \
+            or len(members) != len(pattern) + 1:
         return None
     mask = 1 << (3 - len(pattern))
     for k, then in enumerate(pattern):

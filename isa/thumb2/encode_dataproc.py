@@ -80,8 +80,8 @@ def _alu(name: str, setflags: bool, sig: str, v: tuple, wide: bool, in_it: bool)
         if not wide and _flags_fit(setflags, in_it) and _low(rd, rn):
             if op in _NARROW_IMM8:
                 if value < 8:
-                    return narrow((_SUB3 if op == 0xD else _ADD3) | 0x400 | value << 6 | rn << 3
-                                  | rd)
+                    three = (_SUB3 if op == 0xD else _ADD3) | 0x400
+                    return narrow(three | value << 6 | rn << 3 | rd)
                 if rd == rn and value < 0x100:
                     return narrow(_NARROW_IMM8[op] | rd << 8 | value)
             elif op == 0xE and value == 0:

@@ -66,7 +66,7 @@ def _double(load: bool, sig: str, v: tuple, wide: bool, in_it: bool) -> bytes | 
         return None
     rt, rt2, rn = v[:3]
     offset = v[3] if sig == "rr[ri]" else 0
-    if {rt, rt2, rn} & {SP, PC} or offset < 0 or offset % 4 or offset > 1020 \
+    if SP in v[:3] or PC in v[:3] or offset < 0 or offset % 4 or offset > 1020 \
             or load and rt == rt2:
         return None
     return halfwords((0xE9D0 if load else 0xE9C0) | rn, rt << 12 | rt2 << 8 | offset >> 2)

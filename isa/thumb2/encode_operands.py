@@ -9,6 +9,7 @@ the line goes to Keystone.
 
 from __future__ import annotations
 
+import struct
 from functools import lru_cache
 
 SP, LR, PC = 13, 14, 15
@@ -18,14 +19,10 @@ SPECIALS = frozenset(("apsr", "apsr_nzcvq"))
 MOD_IMM_SHIFTS = tuple(range(8, 32))
 
 
-def halfwords(first: int, second: int) -> bytes:
-    """A 32-bit Thumb-2 instruction's bytes: its first halfword first, each little-endian."""
-    return first.to_bytes(2, "little") + second.to_bytes(2, "little")
-
-
-def narrow(halfword: int) -> bytes:
-    """A 16-bit Thumb instruction's bytes."""
-    return halfword.to_bytes(2, "little")
+# halfwords(first, second): a 32-bit Thumb-2 instruction's bytes, its first halfword first,
+# each little-endian; narrow(halfword): a 16-bit one's
+halfwords = struct.Struct("<HH").pack
+narrow = struct.Struct("<H").pack
 
 
 def immediate12(first: int, second: int, value: int) -> bytes:
@@ -111,7 +108,18 @@ def _operand(text: str) -> tuple[str, object] | None:
     return letters + letter + "]" * close, value
 
 
-_PLAIN = {name: ("r", reg) for name, reg in REGISTERS.items()}  # the commonest operands
+# a register, alone or opening / closing / filling a memory operand -> (letters, value)
+_REGISTER_OPERANDS = {f"{left}{name}{right}": (f"{left}r{right}", reg)
+                      for name, reg in REGISTERS.items() for left in ("", "[")
+                      for right in ("", "]")}
+# those and every other operand parsed since forget_operands (a few hundred in a whole run)
+_KNOWN = dict(_REGISTER_OPERANDS)
+
+
+def forget_operands() -> None:
+    """Forget the operands parsed so far (as in a fresh process)."""
+    _KNOWN.clear()
+    _KNOWN.update(_REGISTER_OPERANDS)
 
 
 def parse_operands(text: str) -> tuple[str, tuple] | None:
@@ -119,9 +127,12 @@ def parse_operands(text: str) -> tuple[str, tuple] | None:
     sig = ""
     values = []
     for part in text.split(", "):
-        known = _PLAIN.get(part) or _operand(part)
+        known = _KNOWN.get(part)
         if known is None:
-            return None
+            known = _operand(part)
+            if known is None:
+                return None
+            _KNOWN[part] = known
         sig += known[0]
         values.append(known[1])
     return sig, tuple(values)

@@ -1,13 +1,12 @@
-"""Assemble a translated block line by line, remembering what Keystone produced.
+"""Assemble a translated block line by line, remembering each line's encoding.
 
 A block is mostly instructions the translator emits again and again (state loads, counter
-updates, register moves), so each distinct instruction -- or IT group, whose members Keystone
-must see together -- is assembled by Keystone once per process and its bytes reused; the lines
-a block needs for the first time go to Keystone in one call.  Branches to the block's own labels
-are laid out here the way Keystone lays them out: narrow where the target is in range, wide
-otherwise.  A label used any other way sends the whole block to Keystone.  The most frequent
-instruction forms are encoded by hand (isa.thumb2.encode.encode_line, encode_it_group),
-identically.
+updates, register moves), so each distinct instruction -- or IT group, whose members must be
+encoded together -- is encoded once per process and its bytes reused: by hand where
+isa.thumb2.encode knows the form (every form the translator emits, as of writing), by Keystone
+otherwise, in one call for all the lines a block needs for the first time.  Branches to the
+block's own labels are laid out here the way Keystone lays them out: narrow where the target is
+in range, wide otherwise.  A label used any other way sends the whole block to Keystone.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from isa.thumb2.encode import (
     encode_it_group,
     encode_line,
 )
+from isa.thumb2.encode_operands import forget_operands
 
 _CONDS = CONDITIONS
 _BRANCHES = {"b": None, "b.w": None} | {f"b{c}": k for c, k in _CONDS.items()} \
@@ -41,6 +41,7 @@ def forget() -> None:
     """Empty the remembered encodings (as in a fresh process): for cold-start measurements."""
     _UNITS.clear()
     _LABEL_BRANCHES.clear()
+    forget_operands()
 
 
 class _Fallback(Exception):

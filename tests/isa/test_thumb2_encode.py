@@ -160,8 +160,26 @@ def test_it_groups_match_keystone():
     "orn.w r0, r1, r2", "adc.w r0, r1, #1", "mov.w r0, r1, lsl #2", "clz.w r0, r1",
     "muls r0, r1, r2", "add r0,r1,r2", "adds r0, r1, r2, lsl #1 ", ".hword 0x10000", "it eq",
     "ite eq\nmoveq r0, r1\nmoveq r0, r2", "itt eq\nmoveq r0, r1", "it al\nmoval r0, r1",
-    "ite eq\nmoveq r0, r1\nrrxne r0, r1",
+    "ite eq\nmoveq r0, r1\nrrxne r0, r1", "itttt eq\nmoveq r0, r1\nmoveq r0, r1\nmoveq r0, r1"
+    "\nmoveq r0, r1\nmoveq r0, r1", "ix eq\nmoveq r0, r1",
 ])
 def test_unhandled_forms_are_left_to_keystone(line):
     encode = encode_it_group if "\n" in line else encode_line
     assert encode(line) is None
+
+
+def test_cold_blocks_of_translator_lines_need_no_keystone(monkeypatch):
+    from isa.thumb2 import lines
+
+    block = ["ldr r5, [r2, #-20]", "mla r3, r7, r5, r9", "adds r4, r3, #0xa0", "cmp.w r0, #0x2d",
+             "ite gt", "movgt r1, r2", "movle r1, r3", "umlal r1, r2, r4, r9", ".L1:",
+             "ittee eq", "moveq.w r6, #0", "cmpeq r1, #7", "movne r0, r4", "movne r5, r6",
+             "ldrh.w r8, [r4, r7, lsl #1]", "mrs r4, apsr", "bne .L1", "b.w ."]
+    reference = lines.assemble("\n".join(block), 0)
+    lines.forget()
+
+    def keystone_called(text: str, addr: int) -> bytes:
+        raise AssertionError(f"sent to Keystone: {text}")
+
+    monkeypatch.setattr(lines, "assemble", keystone_called)
+    assert lines.assemble_lines(block) == (reference, instruction_offsets(reference))

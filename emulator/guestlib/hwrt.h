@@ -21,6 +21,9 @@
  *   hw_writev, hw_getpid, hw_uname, hw_clock_gettime, hw_mmap, hw_munmap  thin syscall wrappers
  *   hw_udivmod64, hw_sdivmod64 64-bit division from 32-bit divides (thumb's __aeabi_[u]ldivmod)
  *   HW_CHECK(cond)             prints the failed condition and exits with status 99
+ *   hw_repeat(argc, argv, body) runs body() argv[1] times (default once) and returns its last
+ *                              status; only the last round's hw_printf output is written, so a
+ *                              benchmark can scale a fixed-size program's work (bench/dbt.py)
  *
  * -DHWRT_LIBC_PRINTF (host only) makes hw_printf the libc printf, so tests can check hw_printf
  * against glibc on the same program.
@@ -534,6 +537,7 @@ __attribute__((naked, noreturn)) void _start(void) {
 struct hwrt_out {
     unsigned len;
     char buf[HWRT_OUTBUF];
+    int mute; /* hw_repeat's rounds before the last: output is discarded */
 };
 static struct hwrt_out hwrt_out;
 
@@ -554,7 +558,7 @@ HWRT_FN void hw_flush(void) {
 #ifdef HWRT_LIBC_PRINTF
     fflush(stdout);
 #endif
-    unsigned n = hwrt_out.len, done = 0;
+    unsigned n = hwrt_out.mute ? 0 : hwrt_out.len, done = 0;
     hwrt_out.len = 0;
     while (done < n) {
         long rc = hwrt_write(1, hwrt_out.buf + done, n - done);
@@ -707,10 +711,27 @@ HWRT_FN __attribute__((format(printf, 1, 2))) int hw_printf(const char *fmt, ...
 }
 #endif /* HWRT_LIBC_PRINTF */
 
+/* Run `body` as often as argv[1] says (decimal, default and minimum 1); return its last status.
+ * Every round before the last computes and formats its output, which is then discarded. */
+HWRT_FN int hw_repeat(int argc, char **argv, int (*body)(void)) {
+    unsigned rounds = 0;
+    for (const char *p = argc > 1 ? argv[1] : ""; *p >= '0' && *p <= '9'; p++)
+        rounds = rounds * 10 + (unsigned)(*p - '0');
+    int status = 0;
+    for (unsigned round = 1; round <= rounds || round == 1; round++) {
+        hwrt_out.mute = round < rounds;
+        status = body();
+        hw_flush();
+    }
+    hwrt_out.mute = 0;
+    return status;
+}
+
 /* Stop the program with status 99 when `cond` is false, naming the line. */
 #define HW_CHECK(cond)                                                                       \
     do {                                                                                     \
         if (!(cond)) {                                                                       \
+            hwrt_out.mute = 0;                                                               \
             hw_printf("CHECK failed at line %d: %s\n", __LINE__, #cond);                     \
             hw_exit(99);                                                                     \
         }                                                                                    \

@@ -26,6 +26,8 @@ class RuntimeAddrs:
     indirect: int  # jump-cache lookup: r0/r1 = guest target (low/high word)
     indirect_cycles: int  # static cost of the lookup's hit path
     indirect_insns: int
+    udiv64: int  # 64-bit division (see emulator.runtime._DIVIDE)
+    sdiv64: int
 
 
 class BlockContext:

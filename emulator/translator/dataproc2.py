@@ -1,13 +1,14 @@
 """Two-source data processing: UDIV/SDIV and the variable shifts LSLV/LSRV/ASRV/RORV.
 
-64-bit division has no Thumb-2 instruction: the block ends there and the dispatcher performs it
-(charged as the core's software divide routine).
+64-bit division has no Thumb-2 instruction: operands that fit 32 bits use the hardware divider,
+others call the runtime's division routine (emulator.runtime), charged as the core's software
+divide routine (emulator.helpers.HELPER_CYCLES).
 """
 
 from __future__ import annotations
 
+from emulator.helpers import HELPER_CYCLES
 from emulator.translator.context import BlockContext
-from emulator.translator.exits import ExitKind
 from isa.a64.insn import A64Insn
 from isa.thumb2.encode import divide
 
@@ -39,26 +40,42 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
 
 def _divide64(ctx: BlockContext, i: A64Insn) -> None:
     """Operands that fit 32 bits (non-negative for SDIV) use the hardware divider; anything
-    else leaves the block there and the dispatcher divides (see emulator.helpers)."""
-    rc, op = ctx.rc, ctx.code.op
+    else calls the runtime routine with every allocatable register saved on the host stack: the
+    operands are loaded from their stack slots and the quotient stored into its slots, so no
+    register can clobber another on the way in or out."""
+    rc, code = ctx.rc, ctx.code
+    op = code.op
     n_lo, n_hi = rc.pair(i.rn)
     m_lo, m_hi = rc.pair(i.rm)
-    d = rc.def32(i.rd)
-    wide, zero = rc.temp(), rc.temp()
+    d_lo, d_hi = rc.def64(i.rd)
+    wide = rc.temp()
     ctx.preserve_flags()
     op("orr.w", f"{wide}, {n_hi}, {m_hi}")
     if i.op == "sdiv":
         op("orr.w", f"{wide}, {wide}, {n_lo}, lsr #31")
         op("orr.w", f"{wide}, {wide}, {m_lo}, lsr #31")
-    op("movw", f"{zero}, #0")
-    slow, done = ctx.code.new_label(), ctx.code.new_label()
+    slow, done = code.new_label(), code.new_label()
     op("cmp", f"{wide}, #0")
     op("bne", slow)
-    ctx.code.raw(divide(False, _num(d), _num(n_lo), _num(m_lo)), "udiv")
+    cycles, insns = code.cycles, code.counted_insns
+    code.raw(divide(False, _num(d_lo), _num(n_lo), _num(m_lo)), "udiv")
+    op("mov.w", f"{d_hi}, #0")
     op("b", done)
-    ctx.code.label(slow)
-    ctx.side_exit(ExitKind.HELPER, i, zero)
-    ctx.code.label(done)
+    cycles, insns = code.cycles - cycles, code.counted_insns - insns  # skipped by the call
+    code.label(slow)
+    first = code.n_insns
+    op("push", "{r0-r9}", counted=False)
+    for k, reg in enumerate((n_lo, n_hi, m_lo, m_hi)):
+        op("ldr", f"r{k}, [sp, #{4 * _num(reg)}]", counted=False)
+    op("mov", "r9, pc", counted=False)  # the routine returns past the b.w that follows
+    code.far_branch(ctx.runtime.sdiv64 if i.op == "sdiv" else ctx.runtime.udiv64, counted=False)
+    op("str", f"r0, [sp, #{4 * _num(d_lo)}]", counted=False)
+    op("str", f"r1, [sp, #{4 * _num(d_hi)}]", counted=False)
+    op("pop", "{r0-r9}", counted=False)
+    insns = code.n_insns - first + 2 - insns
+    for reg, amount in (("r12", HELPER_CYCLES[i.op] - cycles), ("r10", insns)):
+        op("addw" if amount >= 0 else "subw", f"{reg}, {reg}, #{abs(amount)}", counted=False)
+    code.label(done)
 
 
 def _num(reg: str) -> int:

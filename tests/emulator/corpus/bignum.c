@@ -104,9 +104,8 @@ static void print_hex(const char *label, const struct big *a) {
     hw_printf("\n");
 }
 
-int main(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
+/* One round of the program's work: argv[1] repeats it (hw_repeat). */
+static int body(void) {
     struct big x, y, z, t;
     set_u32(&y, 2);
     for (int i = 0; i < 8; i++) mul(&y, &y, &y); /* 2^(2^8) by repeated squaring */
@@ -144,3 +143,5 @@ int main(int argc, char **argv) {
     hw_printf("(a+b)^2 mod 1e9+7 = %u, limbs=%d\n", r, lhs.used);
     return (int)(r & 0x7f);
 }
+
+int main(int argc, char **argv) { return hw_repeat(argc, argv, body); }

@@ -71,9 +71,8 @@ static uint32_t murmur32(const uint8_t *p, unsigned n, uint32_t seed) {
     return h;
 }
 
-int main(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
+/* One round of the program's work: argv[1] repeats it (hw_repeat). */
+static int body(void) {
     static const char *words[] = {"", "a", "foobar", "hello world", "The quick brown fox",
                                   "translator", "Cortex-M4", "AArch64"};
     uint32_t acc = 0;
@@ -102,3 +101,5 @@ int main(int argc, char **argv) {
     hw_printf("acc=%08x x=%016llx\n", acc, (unsigned long long)x);
     return (int)(acc & 0x7f);
 }
+
+int main(int argc, char **argv) { return hw_repeat(argc, argv, body); }

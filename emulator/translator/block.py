@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from emulator.translator import TRANSLATORS
 from emulator.translator.context import BlockContext, RuntimeAddrs
@@ -103,18 +104,32 @@ def flags_may_be_read(words_at: Callable[[int], list[int]], pc: int, depth: int 
 
 def _flags_may_be_read(words_at, pc: int, depth: int) -> bool:
     for k, word in enumerate(words_at(pc)[:LOOKAHEAD_INSNS]):
-        addr = pc + 4 * k
-        insn = decode(word, addr)
-        if insn is None or reads_flags(insn):
-            return True
-        if writes_flags(insn):
-            return False
-        if insn.kind in TERMINATORS:
-            if depth == 0 or insn.kind in ("branch_reg", "exception"):
+        effect = _flag_effect(word)
+        if effect is _READS or effect is _WRITES:
+            return effect is _READS
+        if effect is not _NEUTRAL:  # a block end: (kind, branch offset)
+            kind, offset = effect
+            if depth == 0 or kind in ("branch_reg", "exception"):
                 return True
-            targets = [insn.imm] + ([] if insn.kind == "branch" else [addr + 4])
+            addr = pc + 4 * k
+            targets = [addr + offset] + ([] if kind == "branch" else [addr + 4])
             return any(flags_may_be_read(words_at, t, depth - 1) for t in targets)
     return True
+
+
+_READS, _WRITES, _NEUTRAL = ("reads",), ("writes",), ("neutral",)
+
+
+@lru_cache(maxsize=1 << 14)
+def _flag_effect(word: int) -> tuple:
+    """What the instruction ``word`` means to flag look-ahead wherever it sits: it reads NZCV
+    (or cannot be decoded), sets it, neither, or ends a block: (kind, branch offset)."""
+    insn = decode(word, 0)
+    if insn is None or reads_flags(insn):
+        return _READS
+    if writes_flags(insn):
+        return _WRITES
+    return (insn.kind, insn.imm) if insn.kind in TERMINATORS else _NEUTRAL
 
 
 def exit_flags_live(fetched, words_at) -> bool:

@@ -32,3 +32,15 @@ def test_translated_run_counts_cycles_and_expansion():
     assert stats.seconds_modeled == pytest.approx(stats.cycles / 200e6)
     assert stats.blocks_translated == stats.cache_misses
     assert stats.chained_exits > 0 and stats.dispatcher_exits < stats.guest_insns / 10
+
+
+def test_repeated_rounds_print_the_last_round_only():
+    """hw_repeat (argv[1] rounds, for bench/dbt.py) does the work again and prints it once."""
+    program = next(p for p in PROGRAMS if p.name == "crc32")
+    elf = compile_c([program.path], "aarch64", "-O2")
+    expected = host_reference(program.path)
+    for mode in ("translate", "native"):
+        once = run_program(elf, mode)
+        thrice = run_program(elf, mode, argv=("3",))
+        assert (thrice.stdout, thrice.exit_code) == expected, mode
+        assert thrice.stats.guest_insns > 2.5 * once.stats.guest_insns

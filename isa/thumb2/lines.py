@@ -4,7 +4,7 @@ A block is mostly instructions the translator emits again and again (state loads
 updates, register moves), so each distinct instruction -- or IT group, whose members must be
 encoded together -- is encoded once per process and its bytes reused: by hand where
 isa.thumb2.encode knows the form (every form the translator emits, as of writing), by Keystone
-otherwise, in one call for all the lines a block needs for the first time.  Branches to the
+otherwise, in one call for all the lines of a block it needs for the first time.  Branches to the
 block's own labels are laid out here the way Keystone lays them out: narrow where the target is
 in range, wide otherwise.  A label used any other way sends the whole block to Keystone.
 """
@@ -104,8 +104,10 @@ def _layout(lines: list[str], wide: set[int]) -> tuple[bytes, list[int]]:
                     raise _Fallback
                 unit = unit_of(line)
             if unit is None:
-                missing.append(line)
-                continue
+                unit = _encode_unit(line)
+                if unit is None:
+                    missing.append(line)
+                    continue
         code, starts = unit
         if starts is _SINGLE:
             add_offset(at)
@@ -139,26 +141,26 @@ def _label_branch(line: str) -> tuple:
     return parsed
 
 
+def _encode_unit(unit: str) -> tuple[bytes, tuple[int, ...]] | None:
+    """Encode a new unit by hand (the translator's forms and IT groups of them) and remember it;
+    None when only Keystone knows the form."""
+    if "\n" in unit:
+        encoded = encode_it_group(unit)
+    else:
+        code = encode_line(unit)
+        encoded = None if code is None else (code, _SINGLE)
+    if encoded is not None:
+        _UNITS[unit] = encoded
+    return encoded
+
+
 def _assemble_units(missing: list[str]) -> None:
-    """Encode the new units: the translator's forms (and IT groups of them) by hand, the rest in
-    one Keystone call; remember each one's code and the offsets of its instructions."""
-    rest = []
-    for unit in missing:
-        if "\n" in unit:
-            encoded = encode_it_group(unit)
-        else:
-            code = encode_line(unit)
-            encoded = None if code is None else (code, _SINGLE)
-        if encoded is None:
-            rest.append(unit)
-        else:
-            _UNITS[unit] = encoded
-    if not rest:
-        return
-    code = assemble("\n".join(rest), 0)
+    """Encode the units only Keystone knows, in one call; remember each one's code and the
+    offsets of its instructions."""
+    code = assemble("\n".join(missing), 0)
     offsets = instruction_offsets(code) + [len(code)]
     k = 0
-    for unit in rest:
+    for unit in missing:
         count = unit.count("\n") + 1
         first = offsets[k]
         starts = _SINGLE if count == 1 else tuple(offsets[j] - first for j in range(k, k + count))

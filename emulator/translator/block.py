@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from emulator.translator import TRANSLATORS
 from emulator.translator.context import BlockContext, RuntimeAddrs
@@ -104,7 +103,7 @@ def flags_may_be_read(words_at: Callable[[int], list[int]], pc: int, depth: int 
 
 def _flags_may_be_read(words_at, pc: int, depth: int) -> bool:
     for k, word in enumerate(words_at(pc)[:LOOKAHEAD_INSNS]):
-        effect = _flag_effect(word)
+        effect = _flag_effect.of(word, pc + 4 * k)
         if effect is _READS or effect is _WRITES:
             return effect is _READS
         if effect is not _NEUTRAL:  # a block end: (kind, branch offset)
@@ -120,16 +119,37 @@ def _flags_may_be_read(words_at, pc: int, depth: int) -> bool:
 _READS, _WRITES, _NEUTRAL = ("reads",), ("writes",), ("neutral",)
 
 
-@lru_cache(maxsize=1 << 14)
-def _flag_effect(word: int) -> tuple:
-    """What the instruction ``word`` means to flag look-ahead wherever it sits: it reads NZCV
-    (or cannot be decoded), sets it, neither, or ends a block: (kind, branch offset)."""
-    insn = decode(word, 0)
-    if insn is None or reads_flags(insn):
-        return _READS
-    if writes_flags(insn):
-        return _WRITES
-    return (insn.kind, insn.imm) if insn.kind in TERMINATORS else _NEUTRAL
+class _FlagEffects(dict):
+    """Instruction word -> what it means to flag look-ahead wherever it sits: it reads NZCV (or
+    cannot be decoded), sets it, neither, or ends a block: (kind, branch offset)."""
+
+    LIMIT = 1 << 14  # words remembered before starting over
+
+    def of(self, word: int, addr: int) -> tuple:
+        """The effect of ``word``, decoded at ``addr`` the first time (where it is met, so the
+        decoder has it when that code is translated)."""
+        effect = self.get(word)
+        if effect is None:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            effect = self[word] = self._classify(decode(word, addr), addr)
+        return effect
+
+    @staticmethod
+    def _classify(insn: A64Insn | None, addr: int) -> tuple:
+        if insn is None or reads_flags(insn):
+            return _READS
+        if writes_flags(insn):
+            return _WRITES
+        if insn.kind not in TERMINATORS:
+            return _NEUTRAL
+        return insn.kind, insn.imm - addr if insn.kind in _BRANCHES else 0
+
+    cache_clear = dict.clear  # forget every word (as a functools cache would)
+
+
+_BRANCHES = frozenset({"branch", "bcond", "cbz", "tbz"})  # terminators with a target in imm
+_flag_effect = _FlagEffects()
 
 
 def exit_flags_live(fetched, words_at) -> bool:
@@ -139,7 +159,7 @@ def exit_flags_live(fetched, words_at) -> bool:
                                                     and last.op != "svc"):
         return True
     targets = [addr + 4]
-    if last.kind in ("branch", "bcond", "cbz", "tbz"):
+    if last.kind in _BRANCHES:
         targets = [last.imm] + ([] if last.kind == "branch" else [addr + 4])
     return any(flags_may_be_read(words_at, t) for t in targets)
 

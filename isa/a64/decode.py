@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from isa.a64.fields import bits, decode_bit_masks, sext
+from isa.a64.fields import decode_bit_masks, sext
 from isa.a64.insn import SP, ZR, A64Insn
 
 
@@ -22,7 +22,7 @@ def _r(n: int, sp: bool = False) -> int:
 def decode(word: int, addr: int) -> A64Insn | None:
     """Decode one instruction word at guest address ``addr``; None if unsupported (memoized:
     records are immutable and translation decodes the same code more than once)."""
-    op0 = bits(word, 28, 25)
+    op0 = word >> 25 & 0xf
     if op0 in (0b1000, 0b1001):
         return _dp_immediate(word, addr)
     if op0 in (0b1010, 0b1011):
@@ -38,52 +38,52 @@ def decode(word: int, addr: int) -> A64Insn | None:
 
 def _dp_immediate(w: int, a: int) -> A64Insn | None:
     sf = bool(w >> 31)
-    rd, rn = bits(w, 4, 0), bits(w, 9, 5)
-    op = bits(w, 25, 23)
+    rd, rn = w & 0x1f, w >> 5 & 0x1f
+    op = w >> 23 & 0b111
     if op in (0b000, 0b001):  # PC-relative addressing
-        imm = sext((bits(w, 23, 5) << 2) | bits(w, 30, 29), 21)
+        imm = sext(((w >> 5 & 0x7ffff) << 2) | (w >> 29 & 0b11), 21)
         if w >> 31:
             return A64Insn(a, w, "pcrel", "adrp", rd=_r(rd), imm=(a & ~0xFFF) + (imm << 12))
         return A64Insn(a, w, "pcrel", "adr", rd=_r(rd), imm=a + imm)
     if op == 0b010:  # add/subtract (immediate)
-        s = bool(bits(w, 29, 29))
-        imm = bits(w, 21, 10) << (12 if bits(w, 22, 22) else 0)
-        return A64Insn(a, w, "addsub_imm", "sub" if bits(w, 30, 30) else "add", sf=sf,
+        s = bool(w >> 29 & 1)
+        imm = (w >> 10 & 0xfff) << (12 if w >> 22 & 1 else 0)
+        return A64Insn(a, w, "addsub_imm", "sub" if w >> 30 & 1 else "add", sf=sf,
                        setflags=s, rd=_r(rd, not s), rn=_r(rn, True), imm=imm)
     if op == 0b100:  # logical (immediate)
-        n = bits(w, 22, 22)
+        n = w >> 22 & 1
         if not sf and n:
             return None
-        masks = decode_bit_masks(n, bits(w, 15, 10), bits(w, 21, 16), 64 if sf else 32)
+        masks = decode_bit_masks(n, w >> 10 & 0x3f, w >> 16 & 0x3f, 64 if sf else 32)
         if masks is None:
             return None
-        opc = ("and", "orr", "eor", "ands")[bits(w, 30, 29)]
+        opc = ("and", "orr", "eor", "ands")[w >> 29 & 0b11]
         return A64Insn(a, w, "logic_imm", opc, sf=sf, setflags=opc == "ands",
                        rd=_r(rd, opc != "ands"), rn=_r(rn), imm=masks[0])
     if op == 0b101:  # move wide
-        opc = bits(w, 30, 29)
-        hw = bits(w, 22, 21)
+        opc = w >> 29 & 0b11
+        hw = w >> 21 & 0b11
         if opc == 0b01 or (not sf and hw > 1):
             return None
         return A64Insn(a, w, "movewide", ("movn", "", "movz", "movk")[opc], sf=sf, rd=_r(rd),
-                       imm=bits(w, 20, 5), amount=hw * 16)
+                       imm=w >> 5 & 0xffff, amount=hw * 16)
     if op == 0b110:  # bitfield
-        opc = bits(w, 30, 29)
-        if opc == 0b11 or bits(w, 22, 22) != sf:
+        opc = w >> 29 & 0b11
+        if opc == 0b11 or w >> 22 & 1 != sf:
             return None
-        immr, imms = bits(w, 21, 16), bits(w, 15, 10)
+        immr, imms = w >> 16 & 0x3f, w >> 10 & 0x3f
         if not sf and (immr > 31 or imms > 31):
             return None
         return A64Insn(a, w, "bitfield", ("sbfm", "bfm", "ubfm")[opc], sf=sf, rd=_r(rd),
                        rn=_r(rn), imm=immr, imm2=imms)
     if op == 0b111:  # extract
-        if bits(w, 30, 29) or bits(w, 21, 21) or bits(w, 22, 22) != sf:
+        if w >> 29 & 0b11 or w >> 21 & 1 or w >> 22 & 1 != sf:
             return None
-        lsb = bits(w, 15, 10)
+        lsb = w >> 10 & 0x3f
         if not sf and lsb > 31:
             return None
         return A64Insn(a, w, "extr", "extr", sf=sf, rd=_r(rd), rn=_r(rn),
-                       rm=_r(bits(w, 20, 16)), imm=lsb)
+                       rm=_r(w >> 16 & 0x1f), imm=lsb)
     return None
 
 
@@ -105,34 +105,34 @@ SYSREGS = tuple(sorted(set(_SYSREG_NAMES.values())))
 
 
 def _branch_system(w: int, a: int) -> A64Insn | None:
-    if bits(w, 30, 26) == 0b00101:  # B, BL
-        target = a + (sext(bits(w, 25, 0), 26) << 2)
+    if w >> 26 & 0x1f == 0b00101:  # B, BL
+        target = a + (sext(w & 0x3ffffff, 26) << 2)
         return A64Insn(a, w, "branch", "bl" if w >> 31 else "b", imm=target)
-    if bits(w, 30, 25) == 0b011010:  # CBZ, CBNZ
-        target = a + (sext(bits(w, 23, 5), 19) << 2)
-        return A64Insn(a, w, "cbz", "cbnz" if bits(w, 24, 24) else "cbz", sf=bool(w >> 31),
-                       rn=_r(bits(w, 4, 0)), imm=target)
-    if bits(w, 30, 25) == 0b011011:  # TBZ, TBNZ
-        target = a + (sext(bits(w, 18, 5), 14) << 2)
-        bit = (bits(w, 31, 31) << 5) | bits(w, 23, 19)
-        return A64Insn(a, w, "tbz", "tbnz" if bits(w, 24, 24) else "tbz", sf=bit >= 32,
-                       rn=_r(bits(w, 4, 0)), imm=target, imm2=bit)
-    if bits(w, 31, 24) == 0b01010100 and not bits(w, 4, 4):  # B.cond
-        target = a + (sext(bits(w, 23, 5), 19) << 2)
-        return A64Insn(a, w, "bcond", "b.cond", cond=bits(w, 3, 0), imm=target)
-    if bits(w, 31, 24) == 0b11010100:  # exception generation
-        opc, ll, op2 = bits(w, 23, 21), bits(w, 1, 0), bits(w, 4, 2)
+    if w >> 25 & 0x3f == 0b011010:  # CBZ, CBNZ
+        target = a + (sext(w >> 5 & 0x7ffff, 19) << 2)
+        return A64Insn(a, w, "cbz", "cbnz" if w >> 24 & 1 else "cbz", sf=bool(w >> 31),
+                       rn=_r(w & 0x1f), imm=target)
+    if w >> 25 & 0x3f == 0b011011:  # TBZ, TBNZ
+        target = a + (sext(w >> 5 & 0x3fff, 14) << 2)
+        bit = ((w >> 31) << 5) | (w >> 19 & 0x1f)
+        return A64Insn(a, w, "tbz", "tbnz" if w >> 24 & 1 else "tbz", sf=bit >= 32,
+                       rn=_r(w & 0x1f), imm=target, imm2=bit)
+    if w >> 24 == 0b01010100 and not w >> 4 & 1:  # B.cond
+        target = a + (sext(w >> 5 & 0x7ffff, 19) << 2)
+        return A64Insn(a, w, "bcond", "b.cond", cond=w & 0xf, imm=target)
+    if w >> 24 == 0b11010100:  # exception generation
+        opc, ll, op2 = w >> 21 & 0b111, w & 0b11, w >> 2 & 0b111
         name = {(0, 1): "svc", (0, 2): "hvc", (0, 3): "smc", (1, 0): "brk", (2, 0): "hlt"}
         if op2 or (opc, ll) not in name:
             return None
-        return A64Insn(a, w, "exception", name[(opc, ll)], imm=bits(w, 20, 5))
-    if bits(w, 31, 22) == 0b1101010100:
+        return A64Insn(a, w, "exception", name[(opc, ll)], imm=w >> 5 & 0xffff)
+    if w >> 22 == 0b1101010100:
         return _system(w, a)
-    if bits(w, 31, 25) == 0b1101011:  # unconditional branch (register)
-        opc, op2, op3, op4 = bits(w, 24, 21), bits(w, 20, 16), bits(w, 15, 10), bits(w, 4, 0)
+    if w >> 25 == 0b1101011:  # unconditional branch (register)
+        opc, op2, op3, op4 = w >> 21 & 0xf, w >> 16 & 0x1f, w >> 10 & 0x3f, w & 0x1f
         if op2 != 0b11111 or op4 not in (0, 0b11111):
             return None
-        rn = bits(w, 9, 5)
+        rn = w >> 5 & 0x1f
         if op3 == 0 and op4 == 0 and opc in (0, 1, 2):
             return A64Insn(a, w, "branch_reg", ("br", "blr", "ret")[opc], rn=_r(rn))
         if opc == 2 and op3 in (2, 3) and rn == 31 and op4 == 31:  # RETAA/RETAB: PAC is a no-op
@@ -142,8 +142,8 @@ def _branch_system(w: int, a: int) -> A64Insn | None:
 
 
 def _system(w: int, a: int) -> A64Insn | None:
-    l_bit, op0, op1 = bits(w, 21, 21), bits(w, 20, 19), bits(w, 18, 16)
-    crn, crm, op2, rt = bits(w, 15, 12), bits(w, 11, 8), bits(w, 7, 5), bits(w, 4, 0)
+    l_bit, op0, op1 = w >> 21 & 1, w >> 19 & 0b11, w >> 16 & 0b111
+    crn, crm, op2, rt = w >> 12 & 0xf, w >> 8 & 0xf, w >> 5 & 0b111, w & 0x1f
     if not l_bit and op0 == 0 and op1 == 3 and crn == 2 and rt == 31:
         return A64Insn(a, w, "hint", "hint", imm=(crm << 3) | op2)  # NOP, PAC*SP, BTI, ...
     if not l_bit and op0 == 0 and op1 == 3 and crn == 3 and rt == 31:
@@ -164,15 +164,15 @@ def _system(w: int, a: int) -> A64Insn | None:
 # --- loads and stores -------------------------------------------------------------------------
 
 def _load_store(w: int, a: int) -> A64Insn | None:
-    if bits(w, 26, 26):
+    if w >> 26 & 1:
         return None  # SIMD&FP registers
-    rt, rn = bits(w, 4, 0), bits(w, 9, 5)
-    top = bits(w, 29, 27)
-    if bits(w, 29, 24) == 0b001000:
+    rt, rn = w & 0x1f, w >> 5 & 0x1f
+    top = w >> 27 & 0b111
+    if w >> 24 & 0x3f == 0b001000:
         return _exclusive(w, a)
-    if top == 0b011 and bits(w, 25, 24) == 0:  # load register (literal)
-        opc = bits(w, 31, 30)
-        target = a + (sext(bits(w, 23, 5), 19) << 2)
+    if top == 0b011 and w >> 24 & 0b11 == 0:  # load register (literal)
+        opc = w >> 30
+        target = a + (sext(w >> 5 & 0x7ffff, 19) << 2)
         if opc == 3:
             return A64Insn(a, w, "hint", "prfm")
         size, signed = (2, False) if opc == 0 else (3, False) if opc == 1 else (2, True)
@@ -181,8 +181,8 @@ def _load_store(w: int, a: int) -> A64Insn | None:
     if top == 0b101:
         return _pair(w, a)
     if top == 0b111:
-        size, opc = bits(w, 31, 30), bits(w, 23, 22)
-        if bits(w, 25, 24) == 0 and bits(w, 21, 21) and bits(w, 11, 10) == 0:
+        size, opc = w >> 30, w >> 22 & 0b11
+        if w >> 24 & 0b11 == 0 and w >> 21 & 1 and w >> 10 & 0b11 == 0:
             return _atomic(w, a)
         if opc == 0:
             op, sf, signed = "st", size == 3, False
@@ -196,23 +196,23 @@ def _load_store(w: int, a: int) -> A64Insn | None:
             return None
         else:
             op, sf, signed = "ld", False, True
-        if bits(w, 25, 24) == 0b01:  # unsigned immediate offset
+        if w >> 24 & 0b11 == 0b01:  # unsigned immediate offset
             return A64Insn(a, w, "ldst_imm", op, sf=sf, rd=_r(rt), rn=_r(rn, True),
-                           imm=bits(w, 21, 10) << size, size=size, signed=signed)
-        if bits(w, 25, 24):
+                           imm=(w >> 10 & 0xfff) << size, size=size, signed=signed)
+        if w >> 24 & 0b11:
             return None
-        if bits(w, 21, 21):
-            if bits(w, 11, 10) == 0b10:  # register offset
-                option = bits(w, 15, 13)
+        if w >> 21 & 1:
+            if w >> 10 & 0b11 == 0b10:  # register offset
+                option = w >> 13 & 0b111
                 if not option & 0b010:
                     return None
-                amount = size if bits(w, 12, 12) else 0
+                amount = size if w >> 12 & 1 else 0
                 return A64Insn(a, w, "ldst_reg", op, sf=sf, rd=_r(rt), rn=_r(rn, True),
-                               rm=_r(bits(w, 20, 16)), shift=option, amount=amount, size=size,
+                               rm=_r(w >> 16 & 0x1f), shift=option, amount=amount, size=size,
                                signed=signed)
             return None
-        idx = bits(w, 11, 10)
-        imm = sext(bits(w, 20, 12), 9)
+        idx = w >> 10 & 0b11
+        imm = sext(w >> 12 & 0x1ff, 9)
         if idx == 0b10:  # unprivileged: same as unscaled at EL0
             idx = 0
         return A64Insn(a, w, "ldst_imm", op, sf=sf, rd=_r(rt), rn=_r(rn, True), imm=imm,
@@ -221,21 +221,21 @@ def _load_store(w: int, a: int) -> A64Insn | None:
 
 
 def _pair(w: int, a: int) -> A64Insn | None:
-    opc, mode, load = bits(w, 31, 30), bits(w, 25, 23), bool(bits(w, 22, 22))
+    opc, mode, load = w >> 30, w >> 23 & 0b111, bool(w >> 22 & 1)
     if opc == 3 or (opc == 1 and not load):
         return None  # reserved, STGP
     size = 3 if opc == 2 else 2
-    imm = sext(bits(w, 21, 15), 7) << size
+    imm = sext(w >> 15 & 0x7f, 7) << size
     op = ("ldpsw" if opc == 1 else "ldp") if load else "stp"
-    return A64Insn(a, w, "ldstpair", op, sf=opc != 0, rd=_r(bits(w, 4, 0)),
-                   rn=_r(bits(w, 9, 5), True), rt2=_r(bits(w, 14, 10)), imm=imm, size=size,
+    return A64Insn(a, w, "ldstpair", op, sf=opc != 0, rd=_r(w & 0x1f),
+                   rn=_r(w >> 5 & 0x1f, True), rt2=_r(w >> 10 & 0x1f), imm=imm, size=size,
                    signed=opc == 1, writeback=mode in (1, 3), postindex=mode == 1)
 
 
 def _exclusive(w: int, a: int) -> A64Insn | None:
-    size, o2, load, o1, o0 = (bits(w, 31, 30), bits(w, 23, 23), bits(w, 22, 22),
-                              bits(w, 21, 21), bits(w, 15, 15))
-    rs, rt2, rn, rt = bits(w, 20, 16), bits(w, 14, 10), bits(w, 9, 5), bits(w, 4, 0)
+    size, o2, load, o1, o0 = (w >> 30, w >> 23 & 1, w >> 22 & 1,
+                              (w >> 21 & 1), w >> 15 & 1)
+    rs, rt2, rn, rt = w >> 16 & 0x1f, w >> 10 & 0x1f, w >> 5 & 0x1f, w & 0x1f
     common = dict(rd=_r(rt), rn=_r(rn, True), rm=_r(rs), rt2=_r(rt2), size=size,
                   sf=size == 3)
     if o1 and rt2 == 31 and (o2 or size < 2):  # CAS (o2=1) / CASP (o2=0, size 0x)
@@ -262,16 +262,16 @@ _ATOMIC_OPS = ("ldadd", "ldclr", "ldeor", "ldset", "ldsmax", "ldsmin", "ldumax",
 
 
 def _atomic(w: int, a: int) -> A64Insn | None:
-    size, acq, rel = bits(w, 31, 30), bits(w, 23, 23), bits(w, 22, 22)
-    o3, opc = bits(w, 15, 15), bits(w, 14, 12)
+    size, acq, rel = w >> 30, w >> 23 & 1, w >> 22 & 1
+    o3, opc = w >> 15 & 1, w >> 12 & 0b111
     if o3 and opc == 0:
         op = "swp"
     elif not o3:
         op = _ATOMIC_OPS[opc]
     else:
         return None  # LDAPR and friends are not in the supported set
-    return A64Insn(a, w, "atomic", op, sf=size == 3, rd=_r(bits(w, 4, 0)),
-                   rn=_r(bits(w, 9, 5), True), rm=_r(bits(w, 20, 16)), size=size,
+    return A64Insn(a, w, "atomic", op, sf=size == 3, rd=_r(w & 0x1f),
+                   rn=_r(w >> 5 & 0x1f, True), rm=_r(w >> 16 & 0x1f), size=size,
                    acquire=bool(acq), release=bool(rel))
 
 
@@ -285,51 +285,51 @@ _DP3 = {(0, 0): "madd", (0, 1): "msub", (1, 0): "smaddl", (1, 1): "smsubl", (2, 
 
 def _dp_register(w: int, a: int) -> A64Insn | None:
     sf = bool(w >> 31)
-    op0, op1, op2 = bits(w, 30, 30), bits(w, 28, 28), bits(w, 24, 21)
-    rd, rn, rm = _r(bits(w, 4, 0)), _r(bits(w, 9, 5)), _r(bits(w, 20, 16))
-    s = bool(bits(w, 29, 29))
+    op0, op1, op2 = w >> 30 & 1, w >> 28 & 1, w >> 21 & 0xf
+    rd, rn, rm = _r(w & 0x1f), _r(w >> 5 & 0x1f), _r(w >> 16 & 0x1f)
+    s = bool(w >> 29 & 1)
     if not op1:
         if not op2 & 0b1000:  # logical (shifted register)
-            imm6 = bits(w, 15, 10)
+            imm6 = w >> 10 & 0x3f
             if not sf and imm6 > 31:
                 return None
-            opc = (bits(w, 30, 29) << 1) | bits(w, 21, 21)
+            opc = ((w >> 29 & 0b11) << 1) | (w >> 21 & 1)
             name = ("and", "bic", "orr", "orn", "eor", "eon", "ands", "bics")[opc]
             return A64Insn(a, w, "logic_reg", name, sf=sf, setflags=opc >= 6, rd=rd, rn=rn,
-                           rm=rm, shift=bits(w, 23, 22), amount=imm6)
+                           rm=rm, shift=w >> 22 & 0b11, amount=imm6)
         op = "sub" if op0 else "add"
         if not op2 & 1:  # add/subtract (shifted register)
-            shift, imm6 = bits(w, 23, 22), bits(w, 15, 10)
+            shift, imm6 = w >> 22 & 0b11, w >> 10 & 0x3f
             if shift == 3 or (not sf and imm6 > 31):
                 return None
             return A64Insn(a, w, "addsub_reg", op, sf=sf, setflags=s, rd=rd, rn=rn, rm=rm,
                            shift=shift, amount=imm6)
-        amount = bits(w, 12, 10)  # add/subtract (extended register)
-        if bits(w, 23, 22) or amount > 4:
+        amount = (w >> 10 & 0b111)  # add/subtract (extended register)
+        if w >> 22 & 0b11 or amount > 4:
             return None
         return A64Insn(a, w, "addsub_ext", op, sf=sf, setflags=s,
-                       rd=_r(bits(w, 4, 0), not s), rn=_r(bits(w, 9, 5), True), rm=rm,
-                       shift=bits(w, 15, 13), amount=amount)
-    if op2 == 0 and bits(w, 15, 10) == 0:  # add/subtract with carry
+                       rd=_r(w & 0x1f, not s), rn=_r(w >> 5 & 0x1f, True), rm=rm,
+                       shift=w >> 13 & 0b111, amount=amount)
+    if op2 == 0 and w >> 10 & 0x3f == 0:  # add/subtract with carry
         return A64Insn(a, w, "adc", "sbc" if op0 else "adc", sf=sf, setflags=s, rd=rd, rn=rn,
                        rm=rm)
     if op2 == 0b0010:  # conditional compare
-        if not s or bits(w, 10, 10) or bits(w, 4, 4):
+        if not s or w >> 10 & 1 or w >> 4 & 1:
             return None
-        form = "imm" if bits(w, 11, 11) else "reg"
+        form = "imm" if w >> 11 & 1 else "reg"
         return A64Insn(a, w, "condcmp", ("ccmp" if op0 else "ccmn") + "_" + form, sf=sf,
-                       setflags=True, rn=rn, rm=rm, imm=bits(w, 20, 16), imm2=bits(w, 3, 0),
-                       cond=bits(w, 15, 12))
+                       setflags=True, rn=rn, rm=rm, imm=w >> 16 & 0x1f, imm2=w & 0xf,
+                       cond=w >> 12 & 0xf)
     if op2 == 0b0100:  # conditional select
-        op2b = bits(w, 11, 10)
+        op2b = w >> 10 & 0b11
         if s or op2b > 1:
             return None
         name = ("csel", "csinc", "csinv", "csneg")[(op0 << 1) | op2b]
-        return A64Insn(a, w, "condsel", name, sf=sf, rd=rd, rn=rn, rm=rm, cond=bits(w, 15, 12))
+        return A64Insn(a, w, "condsel", name, sf=sf, rd=rd, rn=rn, rm=rm, cond=w >> 12 & 0xf)
     if op2 == 0b0110:
-        opcode = bits(w, 15, 10)
+        opcode = w >> 10 & 0x3f
         if op0:  # data-processing (1 source)
-            if s or bits(w, 20, 16):
+            if s or w >> 16 & 0x1f:
                 return None
             name = _DP1.get(opcode)
             if name is None or (name == "rev" and not sf):
@@ -342,9 +342,9 @@ def _dp_register(w: int, a: int) -> A64Insn | None:
             return None
         return A64Insn(a, w, "dp2", name, sf=sf, rd=rd, rn=rn, rm=rm)
     if op2 & 0b1000:  # data-processing (3 source)
-        key = (bits(w, 23, 21), bits(w, 15, 15))
+        key = (w >> 21 & 0b111, w >> 15 & 1)
         name = _DP3.get(key)
-        if name is None or bits(w, 30, 29) or (not sf and key != (0, 0) and key != (0, 1)):
+        if name is None or w >> 29 & 0b11 or (not sf and key != (0, 0) and key != (0, 1)):
             return None
-        return A64Insn(a, w, "dp3", name, sf=sf, rd=rd, rn=rn, rm=rm, ra=_r(bits(w, 14, 10)))
+        return A64Insn(a, w, "dp3", name, sf=sf, rd=rd, rn=rn, rm=rm, ra=_r(w >> 10 & 0x1f))
     return None

@@ -15,7 +15,7 @@ class FarBranch:
     target: int  # host address, or 0 for a chain slot still pointing at its stub
 
 
-@dataclass
+@dataclass(slots=True)
 class HostCode:
     """Instructions (one machine instruction per line), labels, and cost bookkeeping.
 
@@ -30,6 +30,7 @@ class HostCode:
     counted_insns: int = 0
     far: list[FarBranch] = field(default_factory=list)
     _labels: int = 0
+    _costs: dict = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._costs = _COSTS.setdefault(self.core.name, {})
@@ -47,8 +48,9 @@ class HostCode:
                 cost = self._costs[key] = self.core.thumb_cycles(plain.partition(".")[0])
             self.cycles += cost
             self.counted_insns += 1
-        self.n_insns += 1
-        return self.n_insns - 1
+        index = self.n_insns
+        self.n_insns = index + 1
+        return index
 
     def raw(self, halfwords: tuple[int, ...], mnemonic: str) -> int:
         """One instruction given as encoded halfwords, costed as ``mnemonic``."""

@@ -9,6 +9,7 @@ back when evicted and at the end of the block.  A W-register definition leaves t
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from emulator.translator.hostcode import HostCode
@@ -51,27 +52,24 @@ class RegCache:
         self.temps: list[str] = []  # registers made TEMP during the current instruction
         self.keeps: set[str] = set()
         self.pending: list[Entry] = []
-        self.age: dict[str, int] = {}
-        self.clock = 0
+        self.age: dict[str, int] = {}  # host register -> when last allocated or pinned
+        self._ticks = itertools.count(1)
         self.touched: dict[int, bool] = {}  # guest register -> whether its high word was used
 
     # --- allocation -------------------------------------------------------------------------
 
-    def _touch(self, reg: str) -> None:
-        self.clock += 1
-        self.age[reg] = self.clock
-
     def _alloc(self, low: bool = False, avoid: frozenset = frozenset()) -> str:
         pool = LOW_ALLOCATABLE if low else ALLOCATABLE
+        owner, pinned = self.owner, self.pinned
         for reg in pool:
-            if reg not in self.owner and reg not in self.pinned and reg not in avoid:
-                self._touch(reg)
+            if reg not in owner and reg not in pinned and reg not in avoid:
+                self.age[reg] = next(self._ticks)
                 return reg
         victim, oldest = None, None
         for reg in pool:  # the least recently used unpinned guest register
-            entry = self.owner.get(reg)
+            entry = owner.get(reg)
             if (type(entry) is Entry and reg not in avoid and not entry.sticky
-                    and entry.lo not in self.pinned and entry.hi not in self.pinned):
+                    and entry.lo not in pinned and entry.hi not in pinned):
                 age = self.age.get(reg, 0)
                 if victim is None or age < oldest:
                     victim, oldest = entry, age
@@ -126,7 +124,10 @@ class RegCache:
     # --- reading guest registers ------------------------------------------------------------
 
     def _touch_guest(self, guest: int, wide: bool) -> None:
-        self.touched[guest] = self.touched.get(guest, False) or wide
+        if wide:
+            self.touched[guest] = True
+        else:
+            self.touched.setdefault(guest, False)
 
     def _entry(self, guest: int) -> Entry:
         entry = self.entries.get(guest)
@@ -136,14 +137,14 @@ class RegCache:
 
     def _pin(self, reg: str) -> str:
         self.pinned.add(reg)
-        self._touch(reg)
+        self.age[reg] = next(self._ticks)
         return reg
 
     def lo(self, guest: int) -> str:
         """Host register holding the low word of guest register ``guest``."""
         if guest == ZR:
             return self.const(0)
-        self._touch_guest(guest, False)
+        self.touched.setdefault(guest, False)
         entry = self._entry(guest)
         if entry.lo is None:
             if entry.hi is not None:
@@ -157,7 +158,7 @@ class RegCache:
         """Host register holding the high word of guest register ``guest``."""
         if guest == ZR:
             return self.const(0)
-        self._touch_guest(guest, True)
+        self.touched[guest] = True
         entry = self._entry(guest)
         if entry.hi is None:
             if entry.lo is not None:
@@ -184,7 +185,11 @@ class RegCache:
             self.owner[entry.hi] = entry
             off = self.reg_offset(guest)
             self.code.op("ldrd", f"{entry.lo}, {entry.hi}, [{ENV}, #{off}]")
-        return self.lo(guest), self.hi(guest)
+        lo, hi = entry.lo, entry.hi
+        if lo is None or hi is None:
+            return self.lo(guest), self.hi(guest)
+        self.touched[guest] = True
+        return self._pin(lo), self._pin(hi)
 
     def modify_lo(self, guest: int) -> str:
         """The low-word register of ``guest``, to be changed in place (the high word stays as

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from isa.thumb2.encode_operands import REGISTERS
+from isa.thumb2.lines import line_memo, remember
 from isa.timing.cores import CoreModel
 
 
@@ -71,8 +73,7 @@ class HostCode:
         for reg, amount in (("r12", cycles), ("lr", guest), ("r10", host)):
             if amount is None:
                 continue
-            name = "addw" if amount >= 0 else "subw"
-            self.lines[line] = f"{name} {reg}, {reg}, #{abs(amount)}"
+            self.lines[line] = _counter_line(reg, amount)
             line += 1
 
     def new_label(self) -> str:
@@ -95,3 +96,14 @@ class HostCode:
 
 # core name -> {mnemonic, or (mnemonic, condition) inside an IT block: cycles}
 _COSTS: dict[str, dict] = {}
+_COUNTER_LINES = line_memo()  # (register, amount) -> its addw / subw line
+
+
+def _counter_line(reg: str, amount: int) -> str:
+    """``reg`` += ``amount`` (addw, or subw when negative), encoded from the numbers."""
+    text = _COUNTER_LINES.get((reg, amount))
+    if text is None:
+        name = "addw" if amount >= 0 else "subw"
+        text = _COUNTER_LINES[reg, amount] = f"{name} {reg}, {reg}, #{abs(amount)}"
+        remember(text, name, "rri", (REGISTERS[reg], REGISTERS[reg], abs(amount)))
+    return text

@@ -14,11 +14,27 @@ from dataclasses import dataclass
 
 from emulator.translator.hostcode import HostCode
 from isa.a64.insn import ZR
+from isa.thumb2.encode_operands import REGISTERS
+from isa.thumb2.lines import line_memo, remember
 
 ENV = "r11"  # the reserved host register holding the guest state block's address
 # Host registers the cache may hand out, low registers first (16-bit encodings).
 ALLOCATABLE = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")
 LOW_ALLOCATABLE = ALLOCATABLE[:8]  # r0-r7: what 16-bit encodings (cbz, ...) can name
+# operands of the lines encoded from their numbers (isa.thumb2.lines.remember), by their numbers
+_ENV_OPERANDS = line_memo()  # (mnemonic, offset, register, second register or None)
+_MOVW_OPERANDS = line_memo()  # (register, value)
+
+
+def _env_operands(mnemonic: str, off: int, rt: str, rt2: str | None) -> str:
+    """The operands of a state-block access, its line encoded from the numbers."""
+    if rt2 is None:
+        operands, sig, regs = f"{rt}, [{ENV}, #{off}]", "r[ri]", (REGISTERS[rt],)
+    else:
+        operands, sig, regs = (f"{rt}, {rt2}, [{ENV}, #{off}]", "rr[ri]",
+                               (REGISTERS[rt], REGISTERS[rt2]))
+    remember(f"{mnemonic} {operands}", mnemonic, sig, (*regs, REGISTERS[ENV], off))
+    return operands
 
 
 class RegisterPressure(RuntimeError):
@@ -112,14 +128,32 @@ class RegCache:
 
         value &= 0xFFFFFFFF
         if value <= 0xFFFF:
-            self.code.op("movw", f"{reg}, #{value}")
+            self._movw(reg, value)
         elif is_modified_immediate(value):
             self.code.op("mov.w", f"{reg}, #{value:#x}")
         elif is_modified_immediate(~value & 0xFFFFFFFF):
             self.code.op("mvn.w", f"{reg}, #{~value & 0xFFFFFFFF:#x}")
         else:
-            self.code.op("movw", f"{reg}, #{value & 0xFFFF}")
+            self._movw(reg, value & 0xFFFF)
             self.code.op("movt", f"{reg}, #{value >> 16}")
+
+    def _movw(self, reg: str, value: int) -> None:
+        """movw ``reg``, #``value`` (0-65535)."""
+        operands = _MOVW_OPERANDS.get((reg, value))
+        if operands is None:
+            operands = _MOVW_OPERANDS[reg, value] = f"{reg}, #{value}"
+            remember(f"movw {operands}", "movw", "ri", (REGISTERS[reg], value))
+        self.code.op("movw", operands)
+
+    def _env(self, mnemonic: str, off: int, rt: str, rt2: str | None = None,
+             counted: bool = True) -> None:
+        """``mnemonic`` (ldr.w, str.w, ldrd, strd) of ``rt`` (and ``rt2``) at ``off`` in the
+        state block."""
+        key = (mnemonic, off, rt, rt2)
+        operands = _ENV_OPERANDS.get(key)
+        if operands is None:
+            operands = _ENV_OPERANDS[key] = _env_operands(mnemonic, off, rt, rt2)
+        self.code.op(mnemonic, operands, counted)
 
     # --- reading guest registers ------------------------------------------------------------
 
@@ -151,7 +185,7 @@ class RegCache:
                 self._pin(entry.hi)
             entry.lo = self._alloc()
             self.owner[entry.lo] = entry
-            self.code.op("ldr.w", f"{entry.lo}, [{ENV}, #{self.reg_offset(guest)}]")
+            self._env("ldr.w", self.reg_offset(guest), entry.lo)
         return self._pin(entry.lo)
 
     def hi(self, guest: int) -> str:
@@ -166,9 +200,9 @@ class RegCache:
             entry.hi = self._alloc()
             self.owner[entry.hi] = entry
             if entry.hi_zero:
-                self.code.op("movw", f"{entry.hi}, #0")
+                self._movw(entry.hi, 0)
             else:
-                self.code.op("ldr.w", f"{entry.hi}, [{ENV}, #{self.reg_offset(guest) + 4}]")
+                self._env("ldr.w", self.reg_offset(guest) + 4, entry.hi)
         return self._pin(entry.hi)
 
     def pair(self, guest: int) -> tuple[str, str]:
@@ -183,8 +217,7 @@ class RegCache:
             self._pin(entry.lo)
             entry.hi = self._alloc()
             self.owner[entry.hi] = entry
-            off = self.reg_offset(guest)
-            self.code.op("ldrd", f"{entry.lo}, {entry.hi}, [{ENV}, #{off}]")
+            self._env("ldrd", self.reg_offset(guest), entry.lo, entry.hi)
         lo, hi = entry.lo, entry.hi
         if lo is None or hi is None:
             return self.lo(guest), self.hi(guest)
@@ -317,15 +350,15 @@ class RegCache:
     def _store(self, entry: Entry, zero: str | None) -> None:
         off = self.reg_offset(entry.guest)
         if entry.lo_only and entry.hi is None:
-            self.code.op("str.w", f"{entry.lo}, [{ENV}, #{off}]")
+            self._env("str.w", off, entry.lo)
         elif entry.hi is not None:
-            self.code.op("strd", f"{entry.lo}, {entry.hi}, [{ENV}, #{off}]")
+            self._env("strd", off, entry.lo, entry.hi)
         elif zero is not None:
-            self.code.op("strd", f"{entry.lo}, {zero}, [{ENV}, #{off}]")
+            self._env("strd", off, entry.lo, zero)
         else:  # no spare register: the low register is being given up, reuse it for the zero
-            self.code.op("str.w", f"{entry.lo}, [{ENV}, #{off}]")
-            self.code.op("movw", f"{entry.lo}, #0")
-            self.code.op("str.w", f"{entry.lo}, [{ENV}, #{off + 4}]")
+            self._env("str.w", off, entry.lo)
+            self._movw(entry.lo, 0)
+            self._env("str.w", off + 4, entry.lo)
             self.owner.pop(entry.lo, None)
             entry.lo = None
         entry.dirty = False
@@ -345,10 +378,9 @@ class RegCache:
             if entry.dirty:
                 off = self.reg_offset(entry.guest)
                 if entry.lo_only and entry.hi is None:
-                    self.code.op("str.w", f"{entry.lo}, [{ENV}, #{off}]", counted=False)
+                    self._env("str.w", off, entry.lo, counted=False)
                 else:
-                    self.code.op("strd", f"{entry.lo}, {entry.hi or zero}, [{ENV}, #{off}]",
-                                 counted=False)
+                    self._env("strd", off, entry.lo, entry.hi or zero, counted=False)
 
     def flush(self) -> None:
         """Write every dirty guest register back to the state block (flags untouched)."""
@@ -356,7 +388,7 @@ class RegCache:
         if any(e.dirty and e.hi is None and not e.lo_only for e in self.entries.values()):
             try:
                 zero = self.temp()  # may itself evict (and so write back) an entry
-                self.code.op("movw", f"{zero}, #0")
+                self._movw(zero, 0)
             except RegisterPressure:
                 zero = None
         for entry in [e for e in self.entries.values() if e.dirty]:

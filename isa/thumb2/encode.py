@@ -21,7 +21,8 @@ from isa.thumb2.encode_operands import halfwords as _halfwords
 from isa.thumb2.encode_operands import is_modified_immediate, narrow, number, parse_operands
 
 __all__ = ["branch_w", "branch_narrow", "branch_cond", "compare_branch", "divide",
-           "is_modified_immediate", "encode_line", "encode_it_group", "CONDITIONS"]
+           "is_modified_immediate", "encode_line", "encode_parsed", "encode_it_group",
+           "CONDITIONS"]
 
 
 def branch_w(addr: int, target: int) -> bytes:
@@ -109,6 +110,16 @@ def encode_line(line: str) -> bytes | None:
     if line == "b.w .":
         return _SELF_BRANCH
     return _encode(mnemonic, operands, False)
+
+
+def encode_parsed(mnemonic: str, sig: str, values: tuple) -> bytes | None:
+    """encode_line's answer for ``mnemonic`` with operands that parse_operands reads as
+    (``sig``, ``values``): for emitters that have the operands as numbers."""
+    base, dot, suffix = mnemonic.partition(".")
+    encoder = _ENCODERS.get(base)
+    if encoder is None or dot and suffix != "w":
+        return None
+    return encoder(sig, values, bool(dot), False)
 
 
 def _hwords(operands: str) -> bytes | None:

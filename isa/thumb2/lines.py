@@ -22,6 +22,7 @@ from isa.thumb2.encode import (
     compare_branch,
     encode_it_group,
     encode_line,
+    encode_parsed,
 )
 from isa.thumb2.encode_operands import forget_operands
 
@@ -35,13 +36,32 @@ _SINGLE = (0,)  # the offsets of a one-instruction unit (shared, so tested by id
 # instruction text (an IT group: its lines) -> (code, offset of each instruction in it)
 _UNITS: dict[str, tuple[bytes, tuple[int, ...]]] = {}
 _LABEL_BRANCHES: dict[str, tuple] = {}  # "bne .L3" -> its parsed form
+_MEMOS: list[dict] = []  # the emitters' memos of lines they had encoded (line_memo)
 
 
 def forget() -> None:
     """Empty the remembered encodings (as in a fresh process): for cold-start measurements."""
     _UNITS.clear()
     _LABEL_BRANCHES.clear()
+    for memo in _MEMOS:
+        memo.clear()
     forget_operands()
+
+
+def line_memo() -> dict:
+    """A dict in which an emitter keeps the lines it had encoded by :func:`remember` (under keys
+    of its own); :func:`forget` empties it with the encodings."""
+    memo: dict = {}
+    _MEMOS.append(memo)
+    return memo
+
+
+def remember(line: str, mnemonic: str, sig: str, values: tuple) -> None:
+    """Encode the instruction ``line`` -- ``mnemonic`` with operands that parse_operands reads
+    as (``sig``, ``values``) -- from those numbers, so that it is not parsed back."""
+    code = encode_parsed(mnemonic, sig, values)
+    if code is not None:
+        _UNITS[line] = (code, _SINGLE)
 
 
 class _Fallback(Exception):

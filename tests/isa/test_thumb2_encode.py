@@ -8,7 +8,8 @@ import keystone
 import pytest
 
 from isa.thumb2.disasm import instruction_offsets
-from isa.thumb2.encode import CONDITIONS, encode_it_group, encode_line
+from isa.thumb2.encode import CONDITIONS, encode_it_group, encode_line, encode_parsed
+from isa.thumb2.encode_operands import parse_operands
 
 KS = keystone.Ks(keystone.KS_ARCH_ARM, keystone.KS_MODE_THUMB)
 REGS = [f"r{n}" for n in range(13)] + ["lr"]
@@ -183,3 +184,29 @@ def test_cold_blocks_of_translator_lines_need_no_keystone(monkeypatch):
 
     monkeypatch.setattr(lines, "assemble", keystone_called)
     assert lines.assemble_lines(block) == (reference, instruction_offsets(reference))
+
+
+@pytest.mark.parametrize("line", [
+    "ldr.w r3, [r11, #264]", "strd r0, r9, [r11, #16]", "str.w r2, [r11, #4092]",
+    "addw r12, r12, #4095", "subw lr, lr, #3", "movw r7, #65535", "movw r0, #0",
+    "ldrd r1, r1, [r11, #8]", "ldr.w r0, [r11, #4096]", "strd r0, r1, [r11, #1024]",
+])
+def test_encode_parsed_is_encode_line(line):
+    mnemonic, _, operands = line.partition(" ")
+    assert encode_parsed(mnemonic, *parse_operands(operands)) == encode_line(line)
+
+
+def test_remembered_lines_are_not_parsed_until_forgotten(monkeypatch):
+    from isa.thumb2 import lines
+
+    line = "ldrd r2, r3, [r11, #24]"
+    memo = lines.line_memo()
+    lines.forget()
+    memo["key"] = line
+    lines.remember(line, "ldrd", "rr[ri]", (2, 3, 11, 24))
+    with monkeypatch.context() as patch:
+        patch.setattr(lines, "encode_line", lambda text: pytest.fail(f"parsed {text}"))
+        assert lines.assemble_lines([line])[0] == _keystone(line)
+    lines.forget()
+    assert not memo
+    assert lines.assemble_lines([line])[0] == _keystone(line)

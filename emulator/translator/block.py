@@ -102,8 +102,9 @@ def flags_may_be_read(words_at: Callable[[int], list[int]], pc: int, depth: int 
 
 
 def _flags_may_be_read(words_at, pc: int, depth: int) -> bool:
+    known = _flag_effect.get
     for k, word in enumerate(words_at(pc)[:LOOKAHEAD_INSNS]):
-        effect = _flag_effect.of(word, pc + 4 * k)
+        effect = known(word) or _flag_effect.of(word, pc + 4 * k)
         if effect is _READS or effect is _WRITES:
             return effect is _READS
         if effect is not _NEUTRAL:  # a block end: (kind, branch offset)
@@ -177,7 +178,10 @@ def flags_read(i: A64Insn | None) -> frozenset:
         return ALL_FLAGS
     if i.kind in ("bcond", "condsel", "condcmp"):
         return COND_FLAGS[i.cond]
-    return frozenset("C") if i.kind == "adc" else NO_FLAGS
+    return _CARRY if i.kind == "adc" else NO_FLAGS
+
+
+_CARRY = frozenset("C")
 
 
 def flag_liveness(insns: list[A64Insn | None], at_exit: bool = True) -> list[frozenset]:
@@ -190,16 +194,19 @@ def flag_liveness(insns: list[A64Insn | None], at_exit: bool = True) -> list[fro
         i = insns[k]
         if i is not None and writes_flags(i):
             after = NO_FLAGS
-        after = after | flags_read(i)
+        read = flags_read(i)
+        if read:
+            after = after | read
     return live
 
 
 def translate_insns(ctx: BlockContext, fetched, live: list[frozenset], first: int = 0) -> None:
     """Translate ``fetched`` (the block's instructions from index ``first``) into ``ctx``,
     recording where each guest instruction's host code starts; stops at a block end."""
+    code, starts, guests, end_insn = ctx.code, ctx.guest_starts, ctx.guests, ctx.rc.end_insn
     for k, (addr, word, insn) in enumerate(fetched, first):
-        ctx.guest_starts.append(ctx.code.n_insns)
-        ctx.guests.append((addr, word))
+        starts.append(code.n_insns)
+        guests.append((addr, word))
         if insn is None or insn.kind not in TRANSLATORS:
             ctx.end_with(ExitKind.UNSUPPORTED, addr, insn)
             return
@@ -212,7 +219,7 @@ def translate_insns(ctx: BlockContext, fetched, live: list[frozenset], first: in
         except RegisterPressure as exc:
             raise RegisterPressure(f"{exc} translating 0x{addr:x}: "
                                    f"{disasm_one(word, addr)}") from None
-        ctx.rc.end_insn()
+        end_insn()
         if ctx.ended:
             return
 

@@ -41,7 +41,7 @@ class RegisterPressure(RuntimeError):
     """Every allocatable host register is pinned (a translator bug)."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entry:
     """Where guest register ``guest`` currently lives in host registers."""
 
@@ -265,7 +265,7 @@ class RegCache:
     def def32(self, guest: int) -> str:
         """Fresh register for a W result (high word becomes 0); committed at :meth:`end_insn`."""
         lo = self._temp(self._alloc())
-        self._touch_guest(guest, False)
+        self.touched.setdefault(guest, False)
         entry = Entry(guest, lo, None, hi_zero=True, dirty=True)  # lo_only False: hi := 0
         self.pending.append(entry)
         return lo
@@ -283,7 +283,7 @@ class RegCache:
             lo = self._temp(self._alloc())
             hi = self._temp(self._alloc())
         self.pending.append(Entry(guest, lo, hi, dirty=True))
-        self._touch_guest(guest, True)
+        self.touched[guest] = True
         return lo, hi
 
     def adopt(self, guest: int, lo: str, hi: str | None) -> None:
@@ -316,22 +316,23 @@ class RegCache:
     def commit(self) -> None:
         """Make pending definitions the guest registers' current values (their old host
         registers stay pinned, so they are not reused before the instruction ends)."""
+        entries, owner = self.entries, self.owner
         for new in self.pending:
-            old = self.entries.pop(new.guest, None)
+            old = entries.pop(new.guest, None)
             if old is not None:
                 new.sticky = old.sticky
                 for reg in (old.lo, old.hi):
-                    if reg is not None and self.owner.get(reg) is old:
-                        del self.owner[reg]
+                    if reg is not None and owner.get(reg) is old:
+                        del owner[reg]
             if new.guest == ZR:
                 for reg in (new.lo, new.hi):
                     if reg is not None:
-                        self.owner.pop(reg, None)
+                        owner.pop(reg, None)
                 continue
-            self.entries[new.guest] = new
+            entries[new.guest] = new
             for reg in (new.lo, new.hi):
                 if reg is not None:
-                    self.owner[reg] = new
+                    owner[reg] = new
         self.pending.clear()
 
     def end_insn(self) -> None:

@@ -12,10 +12,9 @@ from functools import lru_cache
 from isa.a64.fields import decode_bit_masks, sext
 from isa.a64.insn import SP, ZR, A64Insn
 
-
-def _r(n: int, sp: bool = False) -> int:
-    """Register number 31 as SP (``sp=True``) or as ZR."""
-    return (SP if sp else ZR) if n == 31 else n
+# a register field -> its register number: 31 is ZR (_X) or SP (_XSP) as the encoding says
+_X = (*range(31), ZR)
+_XSP = (*range(31), SP)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -43,13 +42,13 @@ def _dp_immediate(w: int, a: int) -> A64Insn | None:
     if op in (0b000, 0b001):  # PC-relative addressing
         imm = sext(((w >> 5 & 0x7ffff) << 2) | (w >> 29 & 0b11), 21)
         if w >> 31:
-            return A64Insn(a, w, "pcrel", "adrp", rd=_r(rd), imm=(a & ~0xFFF) + (imm << 12))
-        return A64Insn(a, w, "pcrel", "adr", rd=_r(rd), imm=a + imm)
+            return A64Insn(a, w, "pcrel", "adrp", rd=_X[rd], imm=(a & ~0xFFF) + (imm << 12))
+        return A64Insn(a, w, "pcrel", "adr", rd=_X[rd], imm=a + imm)
     if op == 0b010:  # add/subtract (immediate)
         s = bool(w >> 29 & 1)
         imm = (w >> 10 & 0xfff) << (12 if w >> 22 & 1 else 0)
         return A64Insn(a, w, "addsub_imm", "sub" if w >> 30 & 1 else "add", sf=sf,
-                       setflags=s, rd=_r(rd, not s), rn=_r(rn, True), imm=imm)
+                       setflags=s, rd=(_X if s else _XSP)[rd], rn=_XSP[rn], imm=imm)
     if op == 0b100:  # logical (immediate)
         n = w >> 22 & 1
         if not sf and n:
@@ -59,13 +58,13 @@ def _dp_immediate(w: int, a: int) -> A64Insn | None:
             return None
         opc = ("and", "orr", "eor", "ands")[w >> 29 & 0b11]
         return A64Insn(a, w, "logic_imm", opc, sf=sf, setflags=opc == "ands",
-                       rd=_r(rd, opc != "ands"), rn=_r(rn), imm=masks[0])
+                       rd=(_XSP if opc != "ands" else _X)[rd], rn=_X[rn], imm=masks[0])
     if op == 0b101:  # move wide
         opc = w >> 29 & 0b11
         hw = w >> 21 & 0b11
         if opc == 0b01 or (not sf and hw > 1):
             return None
-        return A64Insn(a, w, "movewide", ("movn", "", "movz", "movk")[opc], sf=sf, rd=_r(rd),
+        return A64Insn(a, w, "movewide", ("movn", "", "movz", "movk")[opc], sf=sf, rd=_X[rd],
                        imm=w >> 5 & 0xffff, amount=hw * 16)
     if op == 0b110:  # bitfield
         opc = w >> 29 & 0b11
@@ -74,16 +73,16 @@ def _dp_immediate(w: int, a: int) -> A64Insn | None:
         immr, imms = w >> 16 & 0x3f, w >> 10 & 0x3f
         if not sf and (immr > 31 or imms > 31):
             return None
-        return A64Insn(a, w, "bitfield", ("sbfm", "bfm", "ubfm")[opc], sf=sf, rd=_r(rd),
-                       rn=_r(rn), imm=immr, imm2=imms)
+        return A64Insn(a, w, "bitfield", ("sbfm", "bfm", "ubfm")[opc], sf=sf, rd=_X[rd],
+                       rn=_X[rn], imm=immr, imm2=imms)
     if op == 0b111:  # extract
         if w >> 29 & 0b11 or w >> 21 & 1 or w >> 22 & 1 != sf:
             return None
         lsb = w >> 10 & 0x3f
         if not sf and lsb > 31:
             return None
-        return A64Insn(a, w, "extr", "extr", sf=sf, rd=_r(rd), rn=_r(rn),
-                       rm=_r(w >> 16 & 0x1f), imm=lsb)
+        return A64Insn(a, w, "extr", "extr", sf=sf, rd=_X[rd], rn=_X[rn],
+                       rm=_X[w >> 16 & 0x1f], imm=lsb)
     return None
 
 
@@ -111,12 +110,12 @@ def _branch_system(w: int, a: int) -> A64Insn | None:
     if w >> 25 & 0x3f == 0b011010:  # CBZ, CBNZ
         target = a + (sext(w >> 5 & 0x7ffff, 19) << 2)
         return A64Insn(a, w, "cbz", "cbnz" if w >> 24 & 1 else "cbz", sf=bool(w >> 31),
-                       rn=_r(w & 0x1f), imm=target)
+                       rn=_X[w & 0x1f], imm=target)
     if w >> 25 & 0x3f == 0b011011:  # TBZ, TBNZ
         target = a + (sext(w >> 5 & 0x3fff, 14) << 2)
         bit = ((w >> 31) << 5) | (w >> 19 & 0x1f)
         return A64Insn(a, w, "tbz", "tbnz" if w >> 24 & 1 else "tbz", sf=bit >= 32,
-                       rn=_r(w & 0x1f), imm=target, imm2=bit)
+                       rn=_X[w & 0x1f], imm=target, imm2=bit)
     if w >> 24 == 0b01010100 and not w >> 4 & 1:  # B.cond
         target = a + (sext(w >> 5 & 0x7ffff, 19) << 2)
         return A64Insn(a, w, "bcond", "b.cond", cond=w & 0xf, imm=target)
@@ -134,7 +133,7 @@ def _branch_system(w: int, a: int) -> A64Insn | None:
             return None
         rn = w >> 5 & 0x1f
         if op3 == 0 and op4 == 0 and opc in (0, 1, 2):
-            return A64Insn(a, w, "branch_reg", ("br", "blr", "ret")[opc], rn=_r(rn))
+            return A64Insn(a, w, "branch_reg", ("br", "blr", "ret")[opc], rn=_X[rn])
         if opc == 2 and op3 in (2, 3) and rn == 31 and op4 == 31:  # RETAA/RETAB: PAC is a no-op
             return A64Insn(a, w, "branch_reg", "ret", rn=30)
         return None
@@ -156,7 +155,7 @@ def _system(w: int, a: int) -> A64Insn | None:
         name = _SYSREG_NAMES.get((op0, op1, crn, crm, op2))
         if name is None:
             return None
-        return A64Insn(a, w, "sysreg", "mrs" if l_bit else "msr", rd=_r(rt),
+        return A64Insn(a, w, "sysreg", "mrs" if l_bit else "msr", rd=_X[rt],
                        imm=SYSREGS.index(name))
     return None
 
@@ -176,7 +175,7 @@ def _load_store(w: int, a: int) -> A64Insn | None:
         if opc == 3:
             return A64Insn(a, w, "hint", "prfm")
         size, signed = (2, False) if opc == 0 else (3, False) if opc == 1 else (2, True)
-        return A64Insn(a, w, "ldst_lit", "ld", sf=opc != 0, rd=_r(rt), imm=target, size=size,
+        return A64Insn(a, w, "ldst_lit", "ld", sf=opc != 0, rd=_X[rt], imm=target, size=size,
                        signed=signed)
     if top == 0b101:
         return _pair(w, a)
@@ -197,7 +196,7 @@ def _load_store(w: int, a: int) -> A64Insn | None:
         else:
             op, sf, signed = "ld", False, True
         if w >> 24 & 0b11 == 0b01:  # unsigned immediate offset
-            return A64Insn(a, w, "ldst_imm", op, sf=sf, rd=_r(rt), rn=_r(rn, True),
+            return A64Insn(a, w, "ldst_imm", op, sf=sf, rd=_X[rt], rn=_XSP[rn],
                            imm=(w >> 10 & 0xfff) << size, size=size, signed=signed)
         if w >> 24 & 0b11:
             return None
@@ -207,15 +206,15 @@ def _load_store(w: int, a: int) -> A64Insn | None:
                 if not option & 0b010:
                     return None
                 amount = size if w >> 12 & 1 else 0
-                return A64Insn(a, w, "ldst_reg", op, sf=sf, rd=_r(rt), rn=_r(rn, True),
-                               rm=_r(w >> 16 & 0x1f), shift=option, amount=amount, size=size,
+                return A64Insn(a, w, "ldst_reg", op, sf=sf, rd=_X[rt], rn=_XSP[rn],
+                               rm=_X[w >> 16 & 0x1f], shift=option, amount=amount, size=size,
                                signed=signed)
             return None
         idx = w >> 10 & 0b11
         imm = sext(w >> 12 & 0x1ff, 9)
         if idx == 0b10:  # unprivileged: same as unscaled at EL0
             idx = 0
-        return A64Insn(a, w, "ldst_imm", op, sf=sf, rd=_r(rt), rn=_r(rn, True), imm=imm,
+        return A64Insn(a, w, "ldst_imm", op, sf=sf, rd=_X[rt], rn=_XSP[rn], imm=imm,
                        size=size, signed=signed, writeback=idx != 0, postindex=idx == 0b01)
     return None
 
@@ -227,8 +226,8 @@ def _pair(w: int, a: int) -> A64Insn | None:
     size = 3 if opc == 2 else 2
     imm = sext(w >> 15 & 0x7f, 7) << size
     op = ("ldpsw" if opc == 1 else "ldp") if load else "stp"
-    return A64Insn(a, w, "ldstpair", op, sf=opc != 0, rd=_r(w & 0x1f),
-                   rn=_r(w >> 5 & 0x1f, True), rt2=_r(w >> 10 & 0x1f), imm=imm, size=size,
+    return A64Insn(a, w, "ldstpair", op, sf=opc != 0, rd=_X[w & 0x1f],
+                   rn=_XSP[w >> 5 & 0x1f], rt2=_X[w >> 10 & 0x1f], imm=imm, size=size,
                    signed=opc == 1, writeback=mode in (1, 3), postindex=mode == 1)
 
 
@@ -236,7 +235,7 @@ def _exclusive(w: int, a: int) -> A64Insn | None:
     size, o2, load, o1, o0 = (w >> 30, w >> 23 & 1, w >> 22 & 1,
                               (w >> 21 & 1), w >> 15 & 1)
     rs, rt2, rn, rt = w >> 16 & 0x1f, w >> 10 & 0x1f, w >> 5 & 0x1f, w & 0x1f
-    common = dict(rd=_r(rt), rn=_r(rn, True), rm=_r(rs), rt2=_r(rt2), size=size,
+    common = dict(rd=_X[rt], rn=_XSP[rn], rm=_X[rs], rt2=_X[rt2], size=size,
                   sf=size == 3)
     if o1 and rt2 == 31 and (o2 or size < 2):  # CAS (o2=1) / CASP (o2=0, size 0x)
         if not o2:
@@ -270,8 +269,8 @@ def _atomic(w: int, a: int) -> A64Insn | None:
         op = _ATOMIC_OPS[opc]
     else:
         return None  # LDAPR and friends are not in the supported set
-    return A64Insn(a, w, "atomic", op, sf=size == 3, rd=_r(w & 0x1f),
-                   rn=_r(w >> 5 & 0x1f, True), rm=_r(w >> 16 & 0x1f), size=size,
+    return A64Insn(a, w, "atomic", op, sf=size == 3, rd=_X[w & 0x1f],
+                   rn=_XSP[w >> 5 & 0x1f], rm=_X[w >> 16 & 0x1f], size=size,
                    acquire=bool(acq), release=bool(rel))
 
 
@@ -286,7 +285,7 @@ _DP3 = {(0, 0): "madd", (0, 1): "msub", (1, 0): "smaddl", (1, 1): "smsubl", (2, 
 def _dp_register(w: int, a: int) -> A64Insn | None:
     sf = bool(w >> 31)
     op0, op1, op2 = w >> 30 & 1, w >> 28 & 1, w >> 21 & 0xf
-    rd, rn, rm = _r(w & 0x1f), _r(w >> 5 & 0x1f), _r(w >> 16 & 0x1f)
+    rd, rn, rm = _X[w & 0x1f], _X[w >> 5 & 0x1f], _X[w >> 16 & 0x1f]
     s = bool(w >> 29 & 1)
     if not op1:
         if not op2 & 0b1000:  # logical (shifted register)
@@ -308,7 +307,7 @@ def _dp_register(w: int, a: int) -> A64Insn | None:
         if w >> 22 & 0b11 or amount > 4:
             return None
         return A64Insn(a, w, "addsub_ext", op, sf=sf, setflags=s,
-                       rd=_r(w & 0x1f, not s), rn=_r(w >> 5 & 0x1f, True), rm=rm,
+                       rd=(_X if s else _XSP)[w & 0x1f], rn=_XSP[w >> 5 & 0x1f], rm=rm,
                        shift=w >> 13 & 0b111, amount=amount)
     if op2 == 0 and w >> 10 & 0x3f == 0:  # add/subtract with carry
         return A64Insn(a, w, "adc", "sbc" if op0 else "adc", sf=sf, setflags=s, rd=rd, rn=rn,
@@ -346,5 +345,5 @@ def _dp_register(w: int, a: int) -> A64Insn | None:
         name = _DP3.get(key)
         if name is None or w >> 29 & 0b11 or (not sf and key != (0, 0) and key != (0, 1)):
             return None
-        return A64Insn(a, w, "dp3", name, sf=sf, rd=rd, rn=rn, rm=rm, ra=_r(w >> 10 & 0x1f))
+        return A64Insn(a, w, "dp3", name, sf=sf, rd=rd, rn=rn, rm=rm, ra=_X[w >> 10 & 0x1f])
     return None

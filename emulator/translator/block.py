@@ -211,7 +211,6 @@ def translate_insns(ctx: BlockContext, fetched, live: list[frozenset], first: in
             ctx.end_with(ExitKind.UNSUPPORTED, addr, insn)
             return
         ctx.insn = insn
-        ctx.guest_index = k
         ctx.flags_needed = live[k]
         ctx.flags_live_after = bool(live[k])
         try:
@@ -250,9 +249,6 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
     host_insns = ctx.code.counted_insns + ctx.extra_insns
     cycles = ctx.code.cycles + ctx.extra_cycles
     ctx.code.fill(counters, cycles, n_guest, host_insns)
-    for line, cycles_before, guests_before, hosts_before in ctx.side_exits:
-        ctx.code.fill(line, -(cycles - cycles_before), -(n_guest - guests_before),
-                      -(host_insns - hosts_before))
     return finish(ctx, n_guest, host_insns, cycles)
 
 

@@ -46,8 +46,6 @@ class BlockContext:
         self.extra_cycles = 0  # runtime-routine cost charged to the block
         self.extra_insns = 0
         self.stubs: list[tuple[str, Exit]] = []
-        self.side_exits: list[tuple[int, int, int, int]] = []  # (line, cycles, guests, hosts)
-        self.guest_index = 0
         self.guests: list[tuple[int, int]] = []  # (pc, word) of each translated instruction
         self.guest_starts: list[int] = []  # index of each one's first host instruction
 
@@ -103,20 +101,6 @@ class BlockContext:
         for label, exit_ in self.stubs:
             self.code.label(label)
             self._stub(exit_, counted=False)
-
-    def side_exit(self, kind: ExitKind, insn: A64Insn, zero: str) -> None:
-        """Leave the block from inside a branch, before ``insn`` completes, without touching the
-        translation state: write back, restore flags, take back the uncompleted rest of the
-        block's counts, exit.  ``zero``: a register holding 0, allocated before the branch."""
-        self.rc.emit_writeback(zero)
-        if self.flags_saved is not None:
-            self.code.op("msr", f"apsr_nzcvq, {self.flags_saved}", counted=False)
-        line = self.code.placeholders(3)  # r12/lr/r10 -= the rest of the block (filled later)
-        self.side_exits.append((line, self.code.cycles, self.guest_index,
-                                self.code.counted_insns))
-        exit_ = Exit(kind, insn.addr, insn=insn)
-        self.exits.append(exit_)
-        self._stub(exit_, counted=False)
 
     def end_with(self, kind: ExitKind, guest_pc: int, insn: A64Insn | None = None) -> None:
         """Finish the block here with a dispatcher exit (SVC, helper, unsupported...)."""

@@ -11,7 +11,7 @@ class ExitKind(enum.Enum):
     SVC = "svc"  # system call (SVC #imm), resume at the next instruction
     BRK = "brk"  # breakpoint instruction
     UNSUPPORTED = "unsupported"  # an instruction the translator does not handle
-    HELPER = "helper"  # an instruction the dispatcher performs (64-bit divide, counters)
+    HELPER = "helper"  # an instruction the dispatcher performs (counter reads)
     INDIRECT = "indirect"  # indirect branch whose target missed the jump cache
 
 

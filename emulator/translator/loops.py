@@ -59,6 +59,7 @@ def _terminator_operands(ctx: BlockContext, term: A64Insn) -> str | None:
 def _emit(fetched, core, runtime, live, usage: dict[int, bool]) -> TranslatedBlock | None:
     ctx = BlockContext(core, runtime, fetched[0][0])
     code, rc = ctx.code, ctx.rc
+    rc.defer_zero_hi = False  # a deferred high-word zero would be stale on the back edge
     prologue = code.placeholders(2)  # r12, r10 (no guest instructions retire here)
     for guest, wide in sorted(usage.items()):
         lo, hi = rc.pair(guest) if wide else (rc.lo(guest), None)
@@ -99,8 +100,6 @@ def _emit(fetched, core, runtime, live, usage: dict[int, bool]) -> TranslatedBlo
         exit_cycles, exit_insns = code.cycles - before[0], code.counted_insns - before[1]
         code.fill(exit_line, exit_cycles, None, exit_insns)
     ctx.emit_stubs()
-    if ctx.side_exits:  # a side exit would need per-section bookkeeping: not worth it here
-        return None
     n_guest = len(fetched)
     code.fill(prologue, pro_cycles, None, pro_insns)
     code.fill(iteration, iter_cycles, n_guest, iter_insns)

@@ -71,6 +71,11 @@ class RegCache:
         self.age: dict[str, int] = {}  # host register -> when last allocated or pinned
         self._ticks = itertools.count(1)
         self.touched: dict[int, bool] = {}  # guest register -> whether its high word was used
+        # Guest registers whose high word in the state block is stale and must become 0 before
+        # the block leaves: a W result evicted with no register to spare for the zero stores
+        # only its low word.  Off in self-loops, whose back edge would see the stale word.
+        self.zero_hi: set[int] = set()
+        self.defer_zero_hi = True
 
     # --- allocation -------------------------------------------------------------------------
 
@@ -166,7 +171,7 @@ class RegCache:
     def _entry(self, guest: int) -> Entry:
         entry = self.entries.get(guest)
         if entry is None:
-            entry = self.entries[guest] = Entry(guest)
+            entry = self.entries[guest] = Entry(guest, hi_zero=guest in self.zero_hi)
         return entry
 
     def _pin(self, reg: str) -> str:
@@ -352,10 +357,12 @@ class RegCache:
         off = self.reg_offset(entry.guest)
         if entry.lo_only and entry.hi is None:
             self._env("str.w", off, entry.lo)
-        elif entry.hi is not None:
-            self._env("strd", off, entry.lo, entry.hi)
-        elif zero is not None:
-            self._env("strd", off, entry.lo, zero)
+        elif entry.hi is not None or zero is not None:
+            self._env("strd", off, entry.lo, entry.hi or zero)
+            self.zero_hi.discard(entry.guest)
+        elif self.defer_zero_hi:  # no register for the zero: flush() stores it
+            self._env("str.w", off, entry.lo)
+            self.zero_hi.add(entry.guest)
         else:  # no spare register: the low register is being given up, reuse it for the zero
             self._env("str.w", off, entry.lo)
             self._movw(entry.lo, 0)
@@ -372,21 +379,11 @@ class RegCache:
                 self.owner.pop(reg, None)
         self.entries.pop(entry.guest, None)
 
-    def emit_writeback(self, zero: str) -> None:
-        """Store every dirty register without changing the cache's state: for a side exit that
-        leaves the block from inside a branch.  ``zero`` must hold 0 (allocated beforehand)."""
-        for entry in self.entries.values():
-            if entry.dirty:
-                off = self.reg_offset(entry.guest)
-                if entry.lo_only and entry.hi is None:
-                    self._env("str.w", off, entry.lo, counted=False)
-                else:
-                    self._env("strd", off, entry.lo, entry.hi or zero, counted=False)
-
     def flush(self) -> None:
         """Write every dirty guest register back to the state block (flags untouched)."""
         zero = None
-        if any(e.dirty and e.hi is None and not e.lo_only for e in self.entries.values()):
+        if self.zero_hi or any(e.dirty and e.hi is None and not e.lo_only
+                               for e in self.entries.values()):
             try:
                 zero = self.temp()  # may itself evict (and so write back) an entry
                 self._movw(zero, 0)
@@ -396,3 +393,19 @@ class RegCache:
             self._store(entry, zero)
             if entry.lo is None:
                 self._evict(entry)
+        if self.zero_hi:
+            self._store_zero_hi(zero)
+
+    def _store_zero_hi(self, zero: str | None) -> None:
+        """Zero the stale high words (after every store that could rewrite one).  Without a
+        zero register (every register pinned), borrow one through the host stack."""
+        borrowed = zero is None
+        if borrowed:
+            zero = ALLOCATABLE[0]
+            self.code.op("push", f"{{{zero}}}")
+            self._movw(zero, 0)
+        for guest in sorted(self.zero_hi):
+            self._env("str.w", self.reg_offset(guest) + 4, zero)
+        if borrowed:
+            self.code.op("pop", f"{{{zero}}}")
+        self.zero_hi.clear()

@@ -99,3 +99,41 @@ def test_flags_computed_only_for_their_reader(setter, cond):
         regs = initial_registers(rng)
         regs[0], regs[1], regs[2] = 0, x1, x2
         differential(words, regs, rng.randrange(16))
+
+
+def test_w_results_evicted_under_pressure_read_back_zero_extended():
+    """More live W results than host registers: an evicted W result stores its low word only
+    and the block zeroes the high word before it leaves (RegCache.zero_hi).  Every result's
+    high word must read back as 0, in a plain block and before a conditional exit."""
+    from emulator.api import load
+    from emulator.testing import CODE_BASE, snippet_image
+
+    chain = [f"eor w{d}, w{d - 1}, w{d + 10}, lsr #{d}" for d in range(2, 12)]
+    uses = [f"add w{d}, w{d}, w{d + 1}" for d in range(2, 11)]
+    for tail in ([], ["cbz x2, #8"]):
+        words = assemble_a64("\n".join(chain + uses + tail))
+        rng = random.Random(len(tail))
+        regs = [rng.getrandbits(64) for _ in range(31)]
+        translated, _ = differential(words, regs)
+        for d in range(2, 12):
+            assert translated.regs[d] >> 32 == 0
+        block = load(snippet_image(words), "translate").translate_at(CODE_BASE)
+        offsets = {8 * d + 4 for d in range(2, 12)}
+        assert any(line.startswith("str.w") and int(line.split("#")[1].rstrip("]")) in offsets
+                   for line in block.text.splitlines() if "[r11, #" in line), block.text
+
+
+def test_deferred_high_word_zero_borrows_a_register_when_all_are_pinned():
+    from emulator import state
+    from emulator.translator.hostcode import HostCode
+    from emulator.translator.regcache import ALLOCATABLE, RegCache
+    from isa.timing.cores import core
+
+    rc = RegCache(HostCode(core("cortex-m4")), state.reg_offset)
+    rc.zero_hi.update({3, 7})
+    for _ in ALLOCATABLE:
+        rc.temp()  # every register pinned by the current instruction
+    rc.flush()
+    assert rc.code.lines == ["push {r0}", "movw r0, #0", "str.w r0, [r11, #28]",
+                             "str.w r0, [r11, #60]", "pop {r0}"]
+    assert not rc.zero_hi

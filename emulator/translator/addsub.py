@@ -62,6 +62,8 @@ def _add64(ctx: BlockContext, i: A64Insn) -> None:
     rc = ctx.rc
     if i.kind == "addsub_imm" and i.imm == 0 and not i.setflags:  # MOV to/from SP
         lo, hi = rc.pair(i.rn)
+        if rc.take(i.rd, i.rn, True):
+            return
         d_lo, d_hi = rc.def64(i.rd, reuse=True)
         ctx.code.op("mov", f"{d_lo}, {lo}")
         ctx.code.op("mov", f"{d_hi}, {hi}")

@@ -84,8 +84,11 @@ def _register(ctx: BlockContext, i: A64Insn) -> None:
     if name == "orr" and i.rn == ZR and i.rm == ZR and not invert:  # MOV xd, xzr
         rc.load_const(rc.def32(i.rd), 0)
         return
+    plain_move = name == "orr" and i.rn == ZR and not invert and not i.amount
     if not i.sf:
         b = shifted32(ctx, i.rm, i.shift, i.amount)
+        if plain_move and rc.take(i.rd, i.rm, False):
+            return
         if invert:
             t = rc.temp()
             op("mvn.w", f"{t}, {b}")
@@ -97,6 +100,8 @@ def _register(ctx: BlockContext, i: A64Insn) -> None:
             logic_flags(ctx, d, None)
         return
     b_lo, b_hi = shift64(ctx, *rc.pair(i.rm), i.shift, i.amount)
+    if plain_move and rc.take(i.rd, i.rm, True):
+        return
     if invert:  # in place when shift64 already made temps
         t_lo, t_hi = (b_lo, b_hi) if i.amount else (rc.temp(), rc.temp())
         op("mvn.w", f"{t_lo}, {b_lo}")

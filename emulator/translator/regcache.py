@@ -291,6 +291,31 @@ class RegCache:
         self.touched[guest] = True
         return lo, hi
 
+    def take(self, guest: int, source: int, wide: bool) -> bool:
+        """Define ``guest`` as a copy of ``source`` (all 64 bits when ``wide``, else its W
+        value) by handing it the registers that hold ``source``, whose value goes to the state
+        block if it is not there yet (the store its write-back would make anyway): at most one
+        store instead of two moves, and ``source`` is reloaded if it is needed again.  False
+        when that does not apply (the caller then copies)."""
+        entry = self.entries.get(source)
+        if (entry is None or entry.sticky or entry.lo is None or guest in (source, ZR)
+                or (wide and entry.hi is None and not entry.hi_zero)):
+            return False
+        if entry.dirty:
+            if entry.hi is None and not entry.lo_only and not self.defer_zero_hi:
+                return False  # its store would need the low register for the zero
+            self._store(entry, None)
+        lo, hi = entry.lo, entry.hi if wide else None
+        del self.owner[lo]
+        entry.lo = None
+        if wide and hi is not None:
+            del self.owner[hi]
+        if wide or entry.hi is None:
+            del self.entries[source]
+        self.pending.append(Entry(guest, lo, hi, hi_zero=hi is None, dirty=True))
+        self._touch_guest(guest, wide)
+        return True
+
     def adopt(self, guest: int, lo: str, hi: str | None) -> None:
         """Make temps ``lo``/``hi`` the new value of ``guest`` (hi None: a W result)."""
         self.pending.append(Entry(guest, lo, hi, hi_zero=hi is None, dirty=True))

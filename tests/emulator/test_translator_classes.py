@@ -137,3 +137,28 @@ def test_deferred_high_word_zero_borrows_a_register_when_all_are_pinned():
     assert rc.code.lines == ["push {r0}", "movw r0, #0", "str.w r0, [r11, #28]",
                              "str.w r0, [r11, #60]", "pop {r0}"]
     assert not rc.zero_hi
+
+
+def test_register_moves_hand_over_host_registers():
+    """MOV between registers (clean or dirty source, X or W, to and from SP) costs no host
+    move: the destination takes the source's host registers (RegCache.take), the source is
+    written back and reloaded when read again."""
+    from emulator.api import load
+    from emulator.testing import CODE_BASE, snippet_image
+
+    text = """mov x5, x3
+add x3, x3, #1
+mov w6, w3
+mov x7, x6
+add x6, x6, x7
+mov x8, sp
+mov x9, x5
+add x5, x5, x9"""
+    words = assemble_a64(text)
+    rng = random.Random("moves")
+    for _ in range(10):
+        differential(words, initial_registers(rng))
+    block = load(snippet_image(words), "translate").translate_at(CODE_BASE)
+    moves = [line for line in block.text.splitlines() if line.split()[0] in ("mov", "mov.w")
+             and not line.endswith("pc")]
+    assert not moves, block.text

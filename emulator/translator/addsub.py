@@ -12,7 +12,7 @@ from emulator.translator.operands import (
     shift64,
     shifted32,
 )
-from isa.a64.insn import SXTX, UXTX, ZR, A64Insn
+from isa.a64.insn import LSL, SXTX, UXTX, ZR, A64Insn
 
 KINDS = ("addsub_imm", "addsub_reg", "addsub_ext", "adc")
 Z_ONLY = frozenset("Z")
@@ -72,7 +72,7 @@ def _add64(ctx: BlockContext, i: A64Insn) -> None:
     if i.kind == "addsub_imm":
         b: tuple[str, str] | int = i.imm
     elif i.kind == "addsub_reg":
-        b = shift64(ctx, *rc.pair(i.rm), i.shift, i.amount)
+        b = _narrow_shifted(ctx, i) or shift64(ctx, *rc.pair(i.rm), i.shift, i.amount)
     else:
         ext = i.shift if i.shift not in (UXTX, SXTX) else UXTX
         b = extended64(ctx, i.rm, ext, i.amount)
@@ -81,6 +81,16 @@ def _add64(ctx: BlockContext, i: A64Insn) -> None:
         return
     dst = (rc.temp(), rc.temp()) if i.rd == ZR else rc.def64(i.rd)
     add64(ctx, i.op == "sub", dst, a, b, i.setflags)
+
+
+def _narrow_shifted(ctx: BlockContext, i: A64Insn) -> tuple[str, str] | None:
+    """The second operand as a pair of shifted-register operands when it is a W value (high
+    word known 0) shifted left by 1-31 (an index scaled to bytes): ``lo, lsl #n`` and
+    ``lo, lsr #32-n``, with no register for its high word and no shift instructions."""
+    if i.shift != LSL or not 0 < i.amount < 32 or i.rm == ZR or not ctx.rc.hi_is_zero(i.rm):
+        return None
+    lo = ctx.rc.lo(i.rm)
+    return f"{lo}, lsl #{i.amount}", f"{lo}, lsr #{32 - i.amount}"
 
 
 def _equal64(ctx: BlockContext, a: tuple[str, str], b: tuple[str, str] | int) -> None:

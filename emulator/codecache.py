@@ -16,7 +16,9 @@ from emulator import layout
 from emulator.errors import GuestError
 from emulator.translator.block import TranslatedBlock
 from emulator.translator.exits import Exit
-from isa.thumb2.encode import branch_w
+from isa.thumb2.encode import branch_cond, branch_w
+
+COND_REACH = 1 << 20  # a b<cond>.w reaches +-1 MiB: farther conditional exits stay unchained
 
 
 class CodeCache:
@@ -67,8 +69,10 @@ class CodeCache:
             exit_.patch_addr = addr + offset
             target = self.blocks.get(exit_.guest_pc)
             if target is not None and chainable is not None and chainable(exit_.guest_pc):
-                code[offset:offset + 4] = branch_w(exit_.patch_addr, target.host_addr)
-                chained += 1
+                patch = _chain_branch(exit_, target)
+                if patch is not None:
+                    code[offset:offset + 4] = patch
+                    chained += 1
         self.uc.mem_write(addr, bytes(code))
         self.placed.append(block)
         self.starts.append(addr)
@@ -76,10 +80,14 @@ class CodeCache:
         self.uc.mem_write(slot, struct.pack("<II", block.guest_pc & 0xFFFFFFFF, addr | 1))
         return chained
 
-    def chain(self, exit_: Exit, target: TranslatedBlock) -> None:
-        """Patch the exit's ``b.w`` to jump straight to ``target``."""
-        self.uc.mem_write(exit_.patch_addr, branch_w(exit_.patch_addr, target.host_addr))
+    def chain(self, exit_: Exit, target: TranslatedBlock) -> bool:
+        """Patch the exit's branch to jump straight to ``target``; False if it cannot reach."""
+        patch = _chain_branch(exit_, target)
+        if patch is None:
+            return False
+        self.uc.mem_write(exit_.patch_addr, patch)
         self.uc.ctl_remove_cache(exit_.patch_addr, exit_.patch_addr + 4)
+        return True
 
     def _clear_jump_table(self) -> None:
         """Every entry tagged 1: guest pcs are word-aligned, so an empty entry never hits."""
@@ -107,3 +115,12 @@ class CodeCache:
     @property
     def bytes_used(self) -> int:
         return self.cursor - self.base
+
+
+def _chain_branch(exit_: Exit, target: TranslatedBlock) -> bytes | None:
+    """The chained form of the exit's branch (``b.w``, or ``b<cond>.w`` when in reach)."""
+    if exit_.cond is None:
+        return branch_w(exit_.patch_addr, target.host_addr)
+    if abs(target.host_addr - (exit_.patch_addr + 4)) >= COND_REACH:
+        return None
+    return branch_cond(exit_.cond, exit_.patch_addr, target.host_addr, wide=True)

@@ -242,8 +242,7 @@ class TranslatedMachine(Machine):
                 stats.cache_hits += 1
             if pending is not None and self.chain and pending.token in self.cache.by_token \
                     and self._chainable(pc):
-                self.cache.chain(pending, block)
-                stats.chained_exits += 1
+                stats.chained_exits += self.cache.chain(pending, block)
             pending = None
             token = self._enter(block.host_addr)
             stats.dispatcher_exits += 1

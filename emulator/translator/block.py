@@ -248,7 +248,7 @@ def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreMo
                                  else 0)
     host_insns = ctx.code.counted_insns + ctx.extra_insns
     cycles = ctx.code.cycles + ctx.extra_cycles
-    ctx.code.fill(counters, cycles, n_guest, host_insns)
+    ctx.code.fill(counters, cycles + ctx.entry_cycles, n_guest, host_insns)
     return finish(ctx, n_guest, host_insns, cycles)
 
 

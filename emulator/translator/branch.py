@@ -7,7 +7,6 @@ jump-cache lookup with the target in r0 (low word) and r1 (high word).
 from __future__ import annotations
 
 from emulator.translator.context import BlockContext
-from isa.a64.fields import CONDITIONS
 from isa.a64.insn import A64Insn
 
 KINDS = ("branch", "bcond", "cbz", "tbz", "branch_reg")
@@ -27,7 +26,7 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         if i.cond >= 14:
             ctx.chain_to(i.imm)
         else:
-            _two_way(ctx, f"b{CONDITIONS[i.cond]}", None, i)
+            _conditional(ctx, i)
     else:
         test = test_register(ctx, i)
         ctx.prepare_exit()
@@ -62,6 +61,17 @@ def _two_way(ctx: BlockContext, branch: str, test: str | None, i: A64Insn) -> No
     ctx.code.label(taken)
     ctx.taken_penalty()
     ctx.chain_to(i.imm)
+
+
+def _conditional(ctx: BlockContext, i: A64Insn) -> None:
+    """B.cond: the likely way (taken when the branch goes backward, else not taken) is a
+    ``b<cond>.w`` chained straight to its block, so it costs one host branch; the other way
+    falls through to a ``b.w``.  Each path is charged what ``_two_way`` charges it."""
+    backward = i.imm <= i.addr
+    likely, other = (i.imm, i.next_addr) if backward else (i.next_addr, i.imm)
+    ctx.chain_to(likely, i.cond if backward else i.cond ^ 1)
+    ctx.taken_penalty(owed=not backward)
+    ctx.chain_to(other)
 
 
 def _indirect(ctx: BlockContext, i: A64Insn) -> None:

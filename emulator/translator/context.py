@@ -14,6 +14,7 @@ from emulator import state
 from emulator.translator.exits import Exit, ExitKind
 from emulator.translator.hostcode import HostCode
 from emulator.translator.regcache import RegCache
+from isa.a64.fields import CONDITIONS
 from isa.a64.insn import A64Insn
 from isa.timing.cores import CoreModel
 
@@ -44,6 +45,7 @@ class BlockContext:
         self.flags_saved: str | None = None
         self.ended = False
         self.extra_cycles = 0  # runtime-routine cost charged to the block
+        self.entry_cycles = 0  # charged on entry, taken back on the paths that do not owe it
         self.extra_insns = 0
         self.stubs: list[tuple[str, Exit]] = []
         self.guests: list[tuple[int, int]] = []  # (pc, word) of each translated instruction
@@ -78,11 +80,12 @@ class BlockContext:
         self.rc.flush()
         self.need_flags()
 
-    def chain_to(self, guest_pc: int) -> None:
-        """A chainable ``b.w`` to ``guest_pc`` (at first to a stub that exits to the dispatcher)."""
+    def chain_to(self, guest_pc: int, cond: int | None = None) -> None:
+        """A chainable ``b.w`` (``b<cond>.w`` with a condition) to ``guest_pc``, at first to a
+        stub that exits to the dispatcher."""
         stub = self.code.new_label()
-        index = self.code.op("b.w", stub)
-        exit_ = Exit(ExitKind.CHAIN, guest_pc, patch_index=index)
+        index = self.code.op("b.w" if cond is None else f"b{CONDITIONS[cond]}.w", stub)
+        exit_ = Exit(ExitKind.CHAIN, guest_pc, patch_index=index, cond=cond)
         self.exits.append(exit_)
         self.stubs.append((stub, exit_))
 
@@ -107,6 +110,12 @@ class BlockContext:
         self.prepare_exit()
         self.leave(kind, guest_pc, insn)
 
-    def taken_penalty(self) -> None:
-        """Charge the taken-branch pipeline refill on the path that takes a guest branch."""
-        self.code.op("addw", f"r12, r12, #{self.core.taken_branch_penalty + 1}", counted=False)
+    def taken_penalty(self, owed: bool = True) -> None:
+        """Charge the taken-branch pipeline refill on the path that takes a guest branch; with
+        ``owed`` False, the block charges it on entry and this path (not taken) takes it back."""
+        penalty = self.core.taken_branch_penalty + 1
+        if owed:
+            self.code.op("addw", f"r12, r12, #{penalty}", counted=False)
+        else:
+            self.entry_cycles += penalty
+            self.code.op("subw", f"r12, r12, #{penalty}", counted=False)

@@ -22,7 +22,8 @@ class Exit:
     kind: ExitKind
     guest_pc: int  # where the guest continues (CHAIN/SVC/HELPER) or the faulting pc
     stub_index: int = -1
-    patch_index: int = -1  # index of the chainable b.w (CHAIN only)
+    patch_index: int = -1  # index of the chainable b.w or b<cond>.w (CHAIN only)
+    cond: int | None = None  # the condition of a chainable b<cond>.w
     insn: object = None  # the A64Insn for SVC/BRK/HELPER/UNSUPPORTED
     token: int = 0
     patch_addr: int = 0

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from isa.errors import HwemuError  # noqa: E402
 from kernels.btf import Btf  # noqa: E402
 from kernels.cache import load_package  # noqa: E402
 from kernels.runner import report, run_module  # noqa: E402
@@ -83,4 +84,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except HwemuError as exc:  # an unknown module name, a missing kernel package
+        sys.exit(f"bench/drivers.py: error: {exc}")

@@ -28,9 +28,7 @@ def devm_extcon_dev_allocate(kernel: Kernel, dev: int, supported: int) -> int:
 def devm_extcon_dev_register(kernel: Kernel, dev: int, edev: int) -> int:
     if edev not in kernel.extcon:
         return -EINVAL & MASK64
-    rows = kernel.registered.setdefault("extcon", [])
-    rows.append(edev)
-    kernel.devres_add(dev, "devm_extcon_dev_register", edev, lambda: rows.remove(edev))
+    kernel.devm_register(dev, "extcon", edev, "devm_extcon_dev_register")
     return 0
 
 

@@ -19,10 +19,7 @@ def devm_hwmon_device_register_with_info(kernel: Kernel, dev: int, name: int, dr
     hwmon = kernel.zalloc("struct device")
     kernel.put(hwmon, "device", "parent", dev)
     kernel.put(hwmon, "device", "driver_data", drvdata)
-    devices = kernel.registered.setdefault("hwmon", [])
-    devices.append(hwmon)
-    kernel.devres_add(dev, "devm_hwmon_device_register_with_info", hwmon,
-                      lambda: devices.remove(hwmon))
+    kernel.devm_register(dev, "hwmon", hwmon, "devm_hwmon_device_register_with_info")
     return hwmon
 
 
@@ -32,8 +29,7 @@ def devm_thermal_of_cooling_device_register(kernel: Kernel, dev: int, node: int,
     if not ops or not kernel.get(ops, "thermal_cooling_device_ops", "get_max_state"):
         return -EINVAL & MASK64
     cdev = kernel.zalloc("thermal_cooling_device")
-    devices = kernel.registered.setdefault("cooling", [])
-    kernel.put(cdev, "thermal_cooling_device", "id", len(devices))
+    kernel.put(cdev, "thermal_cooling_device", "id", kernel.registered_count("cooling"))
     kernel.put(cdev, "thermal_cooling_device", "type", type_)
     kernel.put(cdev, "thermal_cooling_device", "devdata", devdata)
     kernel.put(cdev, "thermal_cooling_device", "ops", ops)
@@ -42,9 +38,7 @@ def devm_thermal_of_cooling_device_register(kernel: Kernel, dev: int, node: int,
                                                                    "max_state")))
     if result & 0xFFFFFFFF:
         return result
-    devices.append(cdev)
-    kernel.devres_add(dev, "devm_thermal_of_cooling_device_register", cdev,
-                      lambda: devices.remove(cdev))
+    kernel.devm_register(dev, "cooling", cdev, "devm_thermal_of_cooling_device_register")
     return cdev
 
 

@@ -348,6 +348,17 @@ class Kernel:
     def devres_add(self, dev: int, kind: str, key: int, release: Callable[[], None]) -> None:
         self.devres.setdefault(dev, []).append(Devres(kind, key, release))
 
+    def devm_register(self, dev: int, kind: str, obj: int, service: str) -> None:
+        """List ``obj`` among the registered ``kind`` objects until ``dev`` is unbound (the
+        devres entry ``service`` takes it off again)."""
+        objects = self.registered.setdefault(kind, [])
+        objects.append(obj)
+        self.devres_add(dev, service, obj, lambda: objects.remove(obj))
+
+    def registered_count(self, kind: str) -> int:
+        """How many ``kind`` objects are registered: the id the next one gets."""
+        return len(self.registered.get(kind, ()))
+
     def devres_remove(self, dev: int, kind: str, key: int) -> Devres | None:
         """Take one managed resource off ``dev``'s list (without releasing it)."""
         entries = self.devres.get(dev, [])

@@ -13,13 +13,11 @@ def devm_phy_create(kernel: Kernel, dev: int, node: int, ops: int) -> int:
     if not dev:
         return -EINVAL & MASK64
     phy = kernel.zalloc("phy")
-    phys = kernel.registered.setdefault("phy", [])
-    kernel.put(phy, "phy", "id", len(phys))
+    kernel.put(phy, "phy", "id", kernel.registered_count("phy"))
     kernel.put(phy, "phy", "ops", ops)
     kernel.put(phy, "phy", "dev.parent", dev)
     kernel.put(phy, "phy", "dev.of_node", node)
-    phys.append(phy)
-    kernel.devres_add(dev, "devm_phy_create", phy, lambda: phys.remove(phy))
+    kernel.devm_register(dev, "phy", phy, "devm_phy_create")
     return phy
 
 
@@ -34,10 +32,7 @@ def __devm_of_phy_provider_register(kernel: Kernel, dev: int, children: int, own
                                                                              "of_node"))
     kernel.put(provider, "phy_provider", "owner", owner)
     kernel.put(provider, "phy_provider", "of_xlate", of_xlate)
-    providers = kernel.registered.setdefault("phy_provider", [])
-    providers.append(provider)
-    kernel.devres_add(dev, "devm_of_phy_provider_register", provider,
-                      lambda: providers.remove(provider))
+    kernel.devm_register(dev, "phy_provider", provider, "devm_of_phy_provider_register")
     return provider
 
 

@@ -59,9 +59,7 @@ def __devm_rtc_register_device(kernel: Kernel, owner: int, rtc: int) -> int:
         log(kernel, LOGLEVEL["debug"], f"{dev_prefix(kernel, parent)}no ops set")
         return -EINVAL & MASK64
     kernel.put(rtc, "rtc_device", "owner", owner)
-    rtcs = kernel.registered.setdefault("rtc", [])
-    rtcs.append(rtc)
-    kernel.devres_add(parent, "devm_rtc_register_device", rtc, lambda: rtcs.remove(rtc))
+    kernel.devm_register(parent, "rtc", rtc, "devm_rtc_register_device")
     name = kernel.cstring(kernel.get(rtc, "rtc_device", "dev.kobj.name")).decode()
     log(kernel, LOGLEVEL["info"], f"{dev_prefix(kernel, parent)}registered as {name}")
     return 0

@@ -22,8 +22,7 @@ def devm_thermal_of_zone_register(kernel: Kernel, dev: int, sensor_id: int, data
     if not ops or not kernel.get(ops, "thermal_zone_device_ops", "get_temp"):
         return -EINVAL & MASK64
     tz = kernel.zalloc("thermal_zone_device")
-    zones = kernel.registered.setdefault("thermal", [])
-    kernel.put(tz, "thermal_zone_device", "id", len(zones))
+    kernel.put(tz, "thermal_zone_device", "id", kernel.registered_count("thermal"))
     kernel.put(tz, "thermal_zone_device", "devdata", data)
     kernel.put(tz, "thermal_zone_device", "ops", ops)
     trip_size = kernel.btf.sizeof("thermal_trip")
@@ -34,8 +33,7 @@ def devm_thermal_of_zone_register(kernel: Kernel, dev: int, sensor_id: int, data
         kernel.put(array + k * trip_size, "thermal_trip", "type", kind)
     kernel.put(tz, "thermal_zone_device", "trips", array)
     kernel.put(tz, "thermal_zone_device", "num_trips", len(trips))
-    zones.append(tz)
-    kernel.devres_add(dev, "devm_thermal_of_zone_register", tz, lambda: zones.remove(tz))
+    kernel.devm_register(dev, "thermal", tz, "devm_thermal_of_zone_register")
     return tz
 
 

@@ -28,11 +28,8 @@ def devm_thermal_of_cooling_device_register(kernel: Kernel, dev: int, node: int,
     """A cooling device; like the core, ask the driver for its maximum state at once."""
     if not ops or not kernel.get(ops, "thermal_cooling_device_ops", "get_max_state"):
         return -EINVAL & MASK64
-    cdev = kernel.zalloc("thermal_cooling_device")
-    kernel.put(cdev, "thermal_cooling_device", "id", kernel.registered_count("cooling"))
-    kernel.put(cdev, "thermal_cooling_device", "type", type_)
-    kernel.put(cdev, "thermal_cooling_device", "devdata", devdata)
-    kernel.put(cdev, "thermal_cooling_device", "ops", ops)
+    cdev = kernel.new("thermal_cooling_device", {"id": kernel.registered_count("cooling"),
+                                                 "type": type_, "devdata": devdata, "ops": ops})
     get_max = kernel.get(ops, "thermal_cooling_device_ops", "get_max_state")
     result = yield GuestCall(get_max, (cdev, cdev + kernel.offset("thermal_cooling_device",
                                                                    "max_state")))

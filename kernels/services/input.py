@@ -25,9 +25,7 @@ def _test_bit(kernel: Kernel, base: int, bit: int) -> bool:
 
 
 def devm_input_allocate_device(kernel: Kernel, dev: int) -> int:
-    idev = kernel.zalloc("input_dev")
-    kernel.put(idev, "input_dev", "dev.parent", dev)
-    kernel.put(idev, "input_dev", "devres_managed", 1)
+    idev = kernel.new("input_dev", {"dev.parent": dev, "devres_managed": 1})
     kernel.devres_add(dev, "devm_input_allocate_device", idev, lambda: _release(kernel, idev))
     return idev
 

@@ -186,6 +186,13 @@ class Kernel:
         self.write(addr, bytes(size))
         return addr
 
+    def new(self, type_name: str, fields: dict[str, int]) -> int:
+        """A zeroed ``type_name`` on the kernel heap with the members ``fields`` set."""
+        addr = self.zalloc(type_name)
+        for path, value in fields.items():
+            self.put(addr, type_name, path, value)
+        return addr
+
     def heap_string(self, text: str) -> int:
         """A NUL-terminated copy of ``text`` on the kernel heap."""
         data = text.encode() + b"\0"

@@ -12,11 +12,8 @@ def devm_phy_create(kernel: Kernel, dev: int, node: int, ops: int) -> int:
     """A struct phy for the provider ``dev`` with ``ops`` (phy_create()), freed with ``dev``."""
     if not dev:
         return -EINVAL & MASK64
-    phy = kernel.zalloc("phy")
-    kernel.put(phy, "phy", "id", kernel.registered_count("phy"))
-    kernel.put(phy, "phy", "ops", ops)
-    kernel.put(phy, "phy", "dev.parent", dev)
-    kernel.put(phy, "phy", "dev.of_node", node)
+    phy = kernel.new("phy", {"id": kernel.registered_count("phy"), "ops": ops,
+                             "dev.parent": dev, "dev.of_node": node})
     kernel.devm_register(dev, "phy", phy, "devm_phy_create")
     return phy
 
@@ -26,12 +23,9 @@ def __devm_of_phy_provider_register(kernel: Kernel, dev: int, children: int, own
     """Register ``dev`` as a PHY provider translating phandle arguments with ``of_xlate``."""
     if not of_xlate:
         return -EINVAL & MASK64
-    provider = kernel.zalloc("phy_provider")
-    kernel.put(provider, "phy_provider", "dev", dev)
-    kernel.put(provider, "phy_provider", "children", children or kernel.get(dev, "device",
-                                                                             "of_node"))
-    kernel.put(provider, "phy_provider", "owner", owner)
-    kernel.put(provider, "phy_provider", "of_xlate", of_xlate)
+    children = children or kernel.get(dev, "device", "of_node")
+    provider = kernel.new("phy_provider", {"dev": dev, "children": children, "owner": owner,
+                                           "of_xlate": of_xlate})
     kernel.devm_register(dev, "phy_provider", provider, "devm_of_phy_provider_register")
     return provider
 

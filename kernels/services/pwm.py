@@ -58,12 +58,10 @@ def devm_pwm_get(kernel: Kernel, dev: int, con_id: int) -> int:
     cells = struct.unpack(f">{len(value) // 4}I", value[:16])
     phandle, channel, period = cells[:3]
     flags = cells[3] if len(cells) > 3 else 0
-    pwm = kernel.zalloc("pwm_device")
-    kernel.put(pwm, "pwm_device", "hwpwm", channel)
-    kernel.put(pwm, "pwm_device", "pwm", phandle << 8 | channel)
-    kernel.put(pwm, "pwm_device", "args.period", period)
-    kernel.put(pwm, "pwm_device", "args.polarity", flags & PWM_POLARITY_INVERTED)
-    kernel.put(pwm, "pwm_device", "label", con_id)
+    pwm = kernel.new("pwm_device", {"hwpwm": channel, "pwm": phandle << 8 | channel,
+                                    "args.period": period,
+                                    "args.polarity": flags & PWM_POLARITY_INVERTED,
+                                    "label": con_id})
     kernel.pwms[pwm] = (phandle, channel)
     kernel.devres_add(dev, "devm_pwm_get", pwm, lambda: kernel.pwms.pop(pwm, None))
     return pwm

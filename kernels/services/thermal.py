@@ -21,10 +21,8 @@ def devm_thermal_of_zone_register(kernel: Kernel, dev: int, sensor_id: int, data
         return -ENODEV & MASK64
     if not ops or not kernel.get(ops, "thermal_zone_device_ops", "get_temp"):
         return -EINVAL & MASK64
-    tz = kernel.zalloc("thermal_zone_device")
-    kernel.put(tz, "thermal_zone_device", "id", kernel.registered_count("thermal"))
-    kernel.put(tz, "thermal_zone_device", "devdata", data)
-    kernel.put(tz, "thermal_zone_device", "ops", ops)
+    tz = kernel.new("thermal_zone_device", {"id": kernel.registered_count("thermal"),
+                                            "devdata": data, "ops": ops})
     trip_size = kernel.btf.sizeof("thermal_trip")
     array = kernel.zalloc("thermal_trip", len(trips))
     for k, (temperature, hysteresis, kind) in enumerate(trips):

@@ -9,13 +9,12 @@ import struct
 from dataclasses import dataclass, field
 
 from kernels.btf import Btf
+from kernels.errno import MASK64
 from kernels.errors import KernelsError, ServiceNotEmulated
 from kernels.layout import DEFAULT_LAYOUT, KernelLayout
 from kernels.services import REGISTRY, Registry, Service
 from kernels.services.convention import AAPCS64, BLR_X16, SCRATCH, GuestCall, VarArgs
 from kernels.services.kernel import Kernel
-
-MASK64 = (1 << 64) - 1
 
 
 @dataclass

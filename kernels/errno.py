@@ -19,3 +19,11 @@ ERRNO_NAMES = {
     530: "ERECALLCONFLICT", 531: "ENOGRACE",
 }
 MAX_ERRNO = 4095  # include/linux/err.h: ERR_PTR values are the top 4095 addresses
+
+# The codes the emulated services return, by name.  A service returns -errno as a 64-bit
+# register value: ``-EINVAL & MASK64``.
+ENOENT, ESRCH, EINTR, EIO, ENOMEM, EEXIST, ENODEV, EINVAL, EPROBE_DEFER = (
+    next(number for number, name in ERRNO_NAMES.items() if name == wanted)
+    for wanted in ("ENOENT", "ESRCH", "EINTR", "EIO", "ENOMEM", "EEXIST", "ENODEV", "EINVAL",
+                   "EPROBE_DEFER"))
+MASK64 = (1 << 64) - 1

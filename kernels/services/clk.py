@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernels.errno import MASK64
 from kernels.services.kernel import Kernel
 from kernels.services.printk import LOGLEVEL, log
 
 # Rate of a clock no description names: 24 MHz, the reference oscillator of most of the
 # targets' SoCs (Amlogic GXBB, Tegra, Marvell Armada 3700 XTAL, Broadcom BCM2711 timer).
 DEFAULT_RATE_HZ = 24_000_000
-EINVAL = 22
-MASK64 = (1 << 64) - 1
 
 
 @dataclass

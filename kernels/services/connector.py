@@ -5,10 +5,8 @@ group has no listeners."""
 
 from __future__ import annotations
 
+from kernels.errno import ESRCH, MASK64
 from kernels.services.kernel import Kernel
-
-ESRCH = 3
-MASK64 = (1 << 64) - 1
 
 
 def cn_netlink_send(kernel: Kernel, msg: int, portid: int, group: int, gfp: int) -> int:

@@ -4,12 +4,10 @@ registration, reference counts ending in the device's release callback, attribut
 
 from __future__ import annotations
 
+from kernels.errno import EINVAL, MASK64
 from kernels.format import render
 from kernels.services.convention import GuestCall
 from kernels.services.kernel import Kernel
-
-EINVAL = 22
-MASK64 = (1 << 64) - 1
 
 
 def dev_set_name(kernel: Kernel, dev: int, fmt: int, varargs) -> int:

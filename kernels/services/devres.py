@@ -6,8 +6,6 @@ from __future__ import annotations
 from kernels.services.convention import GuestCall
 from kernels.services.kernel import Kernel
 
-ENOMEM = 12
-
 
 def devm_add_action(kernel: Kernel, dev: int, action: int, data: int) -> int:
     """Run guest function ``action(data)`` when ``dev`` is released."""

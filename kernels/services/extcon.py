@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
+from kernels.errno import EINVAL, MASK64
 from kernels.services.kernel import Kernel
 
 EXTCON_NONE = 0  # include/linux/extcon.h: ends a supported-cable list
-EINVAL = 22
-MASK64 = (1 << 64) - 1
 
 
 def devm_extcon_dev_allocate(kernel: Kernel, dev: int, supported: int) -> int:

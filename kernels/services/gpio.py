@@ -8,13 +8,12 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from kernels.errno import ENOENT, MASK64
 from kernels.services.kernel import Kernel
 from kernels.services.of import property_value
 
 GPIOD_FLAGS_BIT_DIR_SET, GPIOD_FLAGS_BIT_DIR_OUT, GPIOD_FLAGS_BIT_DIR_VAL = 1, 2, 4
 GPIO_ACTIVE_LOW = 1  # dt-bindings/gpio/gpio.h
-ENOENT = 2
-MASK64 = (1 << 64) - 1
 
 
 @dataclass

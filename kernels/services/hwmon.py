@@ -3,11 +3,9 @@ drivers/thermal/thermal_core.c), as fan and sensor drivers call them."""
 
 from __future__ import annotations
 
+from kernels.errno import EINVAL, MASK64
 from kernels.services.convention import GuestCall
 from kernels.services.kernel import Kernel
-
-EINVAL = 22
-MASK64 = (1 << 64) - 1
 
 
 def devm_hwmon_device_register_with_info(kernel: Kernel, dev: int, name: int, drvdata: int,

@@ -4,12 +4,11 @@ randomness from it, as the kernel does."""
 
 from __future__ import annotations
 
+from kernels.errno import EEXIST, EINVAL, MASK64
 from kernels.services.convention import GuestCall
 from kernels.services.kernel import Kernel
 
-EINVAL, EEXIST = 22, 17
 EARLY_RANDOMNESS_BYTES = 32  # add_early_randomness(): rng_get_data(rng, fillbuf, 32, 0)
-MASK64 = (1 << 64) - 1
 
 
 def hwrng_register(kernel: Kernel, rng: int):

@@ -3,12 +3,11 @@ allocation, capabilities, registration, and force-feedback set-up."""
 
 from __future__ import annotations
 
+from kernels.errno import EINVAL, MASK64
 from kernels.services.kernel import Kernel
 
-EINVAL = 22
 EV_FF = 0x15
 FF_RUMBLE, FF_PERIODIC, FF_CNT = 0x50, 0x51, 0x80
-MASK64 = (1 << 64) - 1
 # event type -> the input_dev bitmap that input_set_capability() marks (include/linux/input.h)
 BITMAPS = {0x01: "keybit", 0x02: "relbit", 0x03: "absbit", 0x04: "mscbit", 0x05: "swbit",
            0x11: "ledbit", 0x12: "sndbit", 0x15: "ffbit"}

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernels.errno import MASK64
 from kernels.services.kernel import Kernel
 from kernels.services.printk import LOGLEVEL, log
 
 IRQF_NO_AUTOEN = 0x00080000  # include/linux/interrupt.h
 IRQC_IS_HARDIRQ = 0
 EINVAL, EBUSY = 22, 16
-MASK64 = (1 << 64) - 1
 
 
 @dataclass

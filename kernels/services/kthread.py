@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernels.errno import EINTR, MASK64
 from kernels.format import render
 from kernels.services.kernel import Kernel
-
-EINTR = 4
-MASK64 = (1 << 64) - 1
 
 
 @dataclass

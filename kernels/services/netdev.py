@@ -5,6 +5,7 @@ device in the emulated system."""
 
 from __future__ import annotations
 
+from kernels.errno import EEXIST, MASK64
 from kernels.services.convention import GuestCall
 from kernels.services.device import device_add, device_del, device_initialize
 from kernels.services.kernel import Kernel
@@ -22,8 +23,6 @@ LISTS = ("napi_list", "unreg_list", "close_list", "link_watch_list", "adj_list.u
          "adj_list.lower", "ptype_all", "ptype_specific", "net_notifier_list")
 NAPI_STATE_SCHED, NAPI_STATE_NPSVC, NAPI_STATE_LISTED = 1 << 0, 1 << 3, 1 << 4
 NAPI_POLL_WEIGHT = 64
-EEXIST = 17
-MASK64 = (1 << 64) - 1
 
 
 def _queues(kernel: Kernel, dev: int, kind: str, count: int) -> int:

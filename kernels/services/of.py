@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import struct
 
+from kernels.errno import MASK64
 from kernels.services.kernel import Kernel
 
 EINVAL, ENODATA, EOVERFLOW, EILSEQ, ENXIO = 22, 61, 75, 84, 6
-MASK64 = (1 << 64) - 1
 INT_MAX = (1 << 31) - 1
 
 

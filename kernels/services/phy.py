@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from kernels.errno import EINVAL, MASK64
 from kernels.services.kernel import Kernel
-
-EINVAL = 22
-MASK64 = (1 << 64) - 1
 
 
 def devm_phy_create(kernel: Kernel, dev: int, node: int, ops: int) -> int:

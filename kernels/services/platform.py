@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import struct
 
+from kernels.errno import MASK64
 from kernels.objects import IORESOURCE_IRQ, IORESOURCE_MEM, IORESOURCE_TYPE_BITS
 from kernels.services.kernel import Kernel
 from kernels.services.printk import LOGLEVEL, dev_prefix, log
 
 EINVAL, ENXIO, EBUSY, ENOMEM = 22, 6, 16, 12
-MASK64 = (1 << 64) - 1
 
 
 def err(code: int) -> int:

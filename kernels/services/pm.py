@@ -7,13 +7,13 @@ machines."""
 
 from __future__ import annotations
 
+from kernels.errno import MASK64
 from kernels.services.convention import GuestCall
 from kernels.services.kernel import Kernel
 from kernels.services.printk import LOGLEVEL, dev_prefix, log
 
 RPM_ASYNC, RPM_NOWAIT, RPM_GET_PUT, RPM_AUTO = 0x01, 0x02, 0x04, 0x08  # pm_runtime.h
 EACCES, EAGAIN, EINVAL, EBUSY = 13, 11, 22, 16
-MASK64 = (1 << 64) - 1
 
 
 def _status(kernel: Kernel, name: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import struct
 
-from kernels.errno import ERRNO_NAMES
+from kernels.errno import EPROBE_DEFER, ERRNO_NAMES
 from kernels.format import render
 from kernels.services.convention import VarArgs
 from kernels.services.kernel import Kernel, LogRecord
@@ -14,8 +14,6 @@ KERN_SOH = 0x01  # include/linux/kern_levels.h: "\001" + level digit prefixes a 
 DEFAULT_LEVEL = 4  # CONFIG_MESSAGE_LOGLEVEL_DEFAULT (Kconfig default 4, kept by Debian)
 LOGLEVEL = {"emerg": 0, "alert": 1, "crit": 2, "err": 3, "warn": 4, "notice": 5, "info": 6,
             "debug": 7}
-EPROBE_DEFER = 517
-MASK64 = (1 << 64) - 1
 
 
 def split_level(fmt: bytes, default: int = DEFAULT_LEVEL) -> tuple[int, bytes]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import struct
 
+from kernels.errno import EINVAL, ENOENT, MASK64
 from kernels.services.kernel import Kernel
 from kernels.services.of import property_value
 
-EINVAL, ENOENT = 22, 2
 PWM_POLARITY_INVERTED = 1
-MASK64 = (1 << 64) - 1
 
 
 def pwmchip_add(kernel: Kernel, chip: int) -> int:

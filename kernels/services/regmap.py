@@ -6,11 +6,9 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from kernels.errno import ENODEV, MASK64
 from kernels.services.kernel import Kernel
 from kernels.services.of import find_property
-
-ENODEV, EINVAL = 19, 22
-MASK64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,9 @@ named by "<id>-supply" properties, enable counts."""
 
 from __future__ import annotations
 
+from kernels.errno import EIO, ENODEV, MASK64
 from kernels.services.kernel import Kernel
 from kernels.services.of import property_value
-
-ENODEV, EIO = 19, 5
-MASK64 = (1 << 64) - 1
 
 
 def _get(kernel: Kernel, dev: int, id_: int, optional: bool) -> int:

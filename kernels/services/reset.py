@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
+from kernels.errno import ENOENT, MASK64
 from kernels.services.kernel import Kernel
-
-ENOENT = 2
-MASK64 = (1 << 64) - 1
 
 
 def _err_ptr(code: int) -> int:

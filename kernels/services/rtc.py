@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime
 
+from kernels.errno import EINVAL, MASK64
 from kernels.services.kernel import Kernel
 from kernels.services.printk import LOGLEVEL, dev_prefix, log
 
-EINVAL = 22
-MASK64 = (1 << 64) - 1
 EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 TM_FIELDS = ("tm_sec", "tm_min", "tm_hour", "tm_mday", "tm_mon", "tm_year", "tm_wday",
              "tm_yday", "tm_isdst")

@@ -3,12 +3,12 @@ kernels.format with the kernel's format specifiers."""
 
 from __future__ import annotations
 
+from kernels.errno import MASK64
 from kernels.format import render
 from kernels.services.convention import VarArgs
 from kernels.services.kernel import Kernel
 
 EINVAL, ERANGE, E2BIG = 22, 34, 7
-MASK64 = (1 << 64) - 1
 DIGITS = b"0123456789abcdef"
 
 

@@ -4,12 +4,11 @@ the temperature through the driver's get_temp callback (guest code)."""
 
 from __future__ import annotations
 
+from kernels.errno import EINVAL, ENODEV, MASK64
 from kernels.services.convention import GuestCall
 from kernels.services.kernel import Kernel
 
-EINVAL, ENODEV = 22, 19
 THERMAL_DEVICE_DISABLED, THERMAL_DEVICE_ENABLED = 0, 1
-MASK64 = (1 << 64) - 1
 
 
 def devm_thermal_of_zone_register(kernel: Kernel, dev: int, sensor_id: int, data: int,

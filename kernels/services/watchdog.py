@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from kernels.errno import EINVAL, MASK64
 from kernels.services.kernel import Kernel
 from kernels.services.of import find_property
 from kernels.services.printk import LOGLEVEL, log
 
-EINVAL = 22
 UINT_MAX = 0xFFFFFFFF
-MASK64 = (1 << 64) - 1
 
 
 def _name(kernel: Kernel, wdd: int) -> str:

@@ -63,13 +63,12 @@ def measure(program: Path, argv: tuple[str, ...], repeats: int) -> dict:
     elf = compile_c([program], "aarch64", "-O2")
     run = lambda mode, **kw: run_program(elf, mode, argv=argv, **kw)  # noqa: E731
     cold_s = cold_translate_seconds(elf, argv)
-    run("translate")
-    decode.cache_clear()  # new code in a process that has encoded these instructions before
-    fresh = run("translate").stats
-    native_s, native = best(lambda: run("native", account=False), repeats)
     once = lambda mode, **kw: run_program(elf, mode, **kw)  # noqa: E731  (one round)
     once_native_s, _ = best(lambda: once("native", account=False), repeats)
     once_translated_s, _ = best(lambda: once("translate"), repeats)
+    decode.cache_clear()  # new code in a process that has encoded these instructions before
+    fresh = run("translate").stats
+    native_s, native = best(lambda: run("native", account=False), repeats)
     accounted_s, _ = best(lambda: run("native"), 1)
     translated_s, tr = best(lambda: run("translate"), repeats)
     unchained_s, unchained = best(lambda: run("translate", chain=False), 1)

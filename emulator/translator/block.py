@@ -146,8 +146,6 @@ class _FlagEffects(dict):
             return _NEUTRAL
         return insn.kind, insn.imm - addr if insn.kind in _BRANCHES else 0
 
-    cache_clear = dict.clear  # forget every word (as a functools cache would)
-
 
 _BRANCHES = frozenset({"branch", "bcond", "cbz", "tbz"})  # terminators with a target in imm
 _flag_effect = _FlagEffects()

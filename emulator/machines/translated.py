@@ -23,9 +23,9 @@ from emulator.translator.block import (
     MAX_BLOCK_INSNS,
     TranslatedBlock,
     fetch_block,
-    translate_block,
 )
 from emulator.translator.exits import ExitKind
+from emulator.translator.translate import translate_block
 from isa.a64.decode import SYSREGS
 from isa.a64.disasm import disasm_one
 

@@ -14,14 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from emulator.translator import TRANSLATORS
-from emulator.translator.context import BlockContext, RuntimeAddrs
+from emulator.translator.context import BlockContext
 from emulator.translator.exits import Exit, ExitKind
 from emulator.translator.regcache import RegisterPressure
 from isa.a64.decode import decode
 from isa.a64.disasm import disasm_one
 from isa.a64.insn import A64Insn
 from isa.thumb2.lines import assemble_lines
-from isa.timing.cores import CoreModel
 
 MAX_BLOCK_INSNS = 48
 LOOKAHEAD_INSNS = 12  # how far past a block's exits flag liveness is traced
@@ -219,35 +218,6 @@ def translate_insns(ctx: BlockContext, fetched, live: list[frozenset], first: in
         end_insn()
         if ctx.ended:
             return
-
-
-def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreModel,
-                    runtime: RuntimeAddrs,
-                    words_at: Callable[[int], list[int]] | None = None) -> TranslatedBlock:
-    """Translate the fetched instructions into position-independent host code.  ``words_at``
-    (guest pc -> the instruction words there) lets flag liveness look past the block's end."""
-    from emulator.translator.loops import is_self_loop, translate_loop
-
-    at_exit = exit_flags_live(fetched, words_at) if words_at else True
-    live = flag_liveness([i for _, _, i in fetched], at_exit)
-    if is_self_loop(fetched):
-        block = translate_loop(fetched, core, runtime, live)
-        if block is not None:
-            return block
-    ctx = BlockContext(core, runtime, fetched[0][0])
-    counters = ctx.code.placeholders(ACCOUNTING_INSNS)
-    translate_insns(ctx, fetched, live)
-    if not ctx.ended:
-        ctx.prepare_exit()
-        ctx.chain_to(fetched[-1][0] + 4)
-        ctx.rc.end_insn()
-    ctx.emit_stubs()
-    n_guest = len(ctx.guests) - (1 if ctx.exits and ctx.exits[-1].kind is ExitKind.UNSUPPORTED
-                                 else 0)
-    host_insns = ctx.code.counted_insns + ctx.extra_insns
-    cycles = ctx.code.cycles + ctx.extra_cycles
-    ctx.code.fill(counters, cycles + ctx.entry_cycles, n_guest, host_insns)
-    return finish(ctx, n_guest, host_insns, cycles)
 
 
 def finish(ctx: BlockContext, n_guest: int, host_insns: int, cycles: int) -> TranslatedBlock:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from emulator.translator.hostcode import HostCode
 from isa.a64.insn import ZR
-from isa.thumb2.encode_operands import REGISTERS
+from isa.thumb2.encode_operands import REGISTERS, is_modified_immediate
 from isa.thumb2.lines import line_memo, remember
 
 ENV = "r11"  # the reserved host register holding the guest state block's address
@@ -129,8 +129,6 @@ class RegCache:
         return reg
 
     def load_const(self, reg: str, value: int) -> None:
-        from isa.thumb2.encode import is_modified_immediate
-
         value &= 0xFFFFFFFF
         if value <= 0xFFFF:
             self._movw(reg, value)

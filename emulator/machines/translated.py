@@ -21,6 +21,7 @@ from emulator.syscalls import AARCH64
 from emulator.translator.block import (
     LOOKAHEAD_INSNS,
     MAX_BLOCK_INSNS,
+    Lookahead,
     TranslatedBlock,
     fetch_block,
 )
@@ -32,17 +33,6 @@ from isa.a64.disasm import disasm_one
 COUNTERS = (A.UC_ARM_REG_R12, A.UC_ARM_REG_LR, A.UC_ARM_REG_R10)
 ZEROED = tuple((reg, 0) for reg in COUNTERS)
 FOLD_SECONDS = 0.05  # < 2**32 cycles even at 1e9 host instructions/s
-
-
-class _Lookahead:
-    """Guest words for flag-liveness look-ahead, with the answers it has already found."""
-
-    def __init__(self, words_at) -> None:
-        self.words_at = words_at
-        self.memo: dict[tuple[int, int], bool] = {}
-
-    def __call__(self, pc: int) -> list[int]:
-        return self.words_at(pc)
 
 
 class TranslatedMachine(Machine):
@@ -60,7 +50,7 @@ class TranslatedMachine(Machine):
         self._peeked: dict[int, list[int]] = {}
         self._folded_at = time.perf_counter()
         self._pages: dict[int, tuple[int, ...]] = {}  # guest page number -> its words
-        self._peek = _Lookahead(self._lookahead)
+        self._peek = Lookahead(self._lookahead)
         super().__init__(image, core, **kwargs)
         self.runtime = build_runtime(core)
         self.uc.mem_write(layout.RUNTIME, self.runtime.code)
@@ -158,7 +148,12 @@ class TranslatedMachine(Machine):
         super().write(addr, data)
         last = (addr + max(len(data), 1) - 1) >> layout.PAGE_SHIFT
         for key in range(addr >> layout.PAGE_SHIFT, last + 1):
-            self._pages.pop(key, None)
+            if self._pages.pop(key, None) is not None:  # code was read from there
+                self._forget_lookahead()
+
+    def _forget_lookahead(self) -> None:
+        self._peeked.clear()
+        self._peek.forget()
 
     def _lookahead(self, pc: int) -> list[int]:
         """Instruction words at ``pc`` for flag-liveness look-ahead (memoized per address)."""
@@ -201,7 +196,8 @@ class TranslatedMachine(Machine):
 
     def _retranslate(self) -> None:
         """A new hook or intercept must start a block and must not be chained past: code
-        translated before it is dropped."""
+        translated before it is dropped, and so are the look-ahead's answers."""
+        self._forget_lookahead()
         if self.cache.blocks:
             self.cache.flush(full=False)
 

@@ -87,32 +87,43 @@ def fetch_block(words: list[int], pc: int) -> list[tuple[int, int, A64Insn | Non
     return out
 
 
-def flags_may_be_read(words_at: Callable[[int], list[int]], pc: int, depth: int = 1) -> bool:
+@dataclass
+class Lookahead:
+    """Where flag liveness looks past a block: ``words_at`` (guest pc -> the instruction words
+    there, LOOKAHEAD_INSNS at most) and the answers found so far (``memo``)."""
+
+    words_at: Callable[[int], list[int]]
+    memo: dict[int, bool] = field(default_factory=dict)  # pc * 2 + depth -> answer
+
+    def forget(self) -> None:
+        """Drop the answers (the code they read changed)."""
+        self.memo.clear()
+
+
+def flags_may_be_read(lookahead: Lookahead, pc: int, depth: int = 1) -> bool:
     """Whether code from ``pc`` may read NZCV before setting it (True when unsure).  Follows
-    direct branches ``depth`` levels deep, both ways of conditional ones.  ``words_at`` may
-    carry a ``memo`` dict attribute to remember answers."""
-    memo = getattr(words_at, "memo", None)
-    if memo is not None and (pc, depth) in memo:
-        return memo[pc, depth]
-    answer = _flags_may_be_read(words_at, pc, depth)
-    if memo is not None:
-        memo[pc, depth] = answer
+    direct branches ``depth`` levels deep, both ways of conditional ones."""
+    memo = lookahead.memo
+    answer = memo.get(pc * 2 + depth)
+    if answer is None:
+        answer = memo[pc * 2 + depth] = _flags_may_be_read(lookahead, pc, depth)
     return answer
 
 
-def _flags_may_be_read(words_at, pc: int, depth: int) -> bool:
+def _flags_may_be_read(lookahead: Lookahead, pc: int, depth: int) -> bool:
     known = _flag_effect.get
-    for k, word in enumerate(words_at(pc)[:LOOKAHEAD_INSNS]):
+    for k, word in enumerate(lookahead.words_at(pc)):
         effect = known(word) or _flag_effect.of(word, pc + 4 * k)
+        if effect is _NEUTRAL:
+            continue
         if effect is _READS or effect is _WRITES:
             return effect is _READS
-        if effect is not _NEUTRAL:  # a block end: (kind, branch offset)
-            kind, offset = effect
-            if depth == 0 or kind in ("branch_reg", "exception"):
-                return True
-            addr = pc + 4 * k
-            targets = [addr + offset] + ([] if kind == "branch" else [addr + 4])
-            return any(flags_may_be_read(words_at, t, depth - 1) for t in targets)
+        kind, offset = effect  # a block end
+        if depth == 0 or kind in ("branch_reg", "exception"):
+            return True
+        addr = pc + 4 * k
+        return (flags_may_be_read(lookahead, addr + offset, depth - 1)
+                or kind != "branch" and flags_may_be_read(lookahead, addr + 4, depth - 1))
     return True
 
 
@@ -150,16 +161,16 @@ _BRANCHES = frozenset({"branch", "bcond", "cbz", "tbz"})  # terminators with a t
 _flag_effect = _FlagEffects()
 
 
-def exit_flags_live(fetched, words_at) -> bool:
+def exit_flags_live(fetched, lookahead: Lookahead) -> bool:
     """May the flags a block leaves behind be read by whatever runs after it?"""
     addr, _, last = fetched[-1]
     if last is None or last.kind == "branch_reg" or (last.kind == "exception"
                                                     and last.op != "svc"):
         return True
-    targets = [addr + 4]
-    if last.kind in _BRANCHES:
-        targets = [last.imm] + ([] if last.kind == "branch" else [addr + 4])
-    return any(flags_may_be_read(words_at, t) for t in targets)
+    if last.kind not in _BRANCHES:
+        return flags_may_be_read(lookahead, addr + 4)
+    return (flags_may_be_read(lookahead, last.imm)
+            or last.kind != "branch" and flags_may_be_read(lookahead, addr + 4))
 
 
 ALL_FLAGS = frozenset("NZCV")

@@ -4,10 +4,9 @@ the ordinary way otherwise."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from emulator.translator.block import (
     ACCOUNTING_INSNS,
+    Lookahead,
     TranslatedBlock,
     exit_flags_live,
     finish,
@@ -23,10 +22,10 @@ from isa.timing.cores import CoreModel
 
 def translate_block(fetched: list[tuple[int, int, A64Insn | None]], core: CoreModel,
                     runtime: RuntimeAddrs,
-                    words_at: Callable[[int], list[int]] | None = None) -> TranslatedBlock:
-    """Translate the fetched instructions into position-independent host code.  ``words_at``
-    (guest pc -> the instruction words there) lets flag liveness look past the block's end."""
-    at_exit = exit_flags_live(fetched, words_at) if words_at else True
+                    lookahead: Lookahead | None = None) -> TranslatedBlock:
+    """Translate the fetched instructions into position-independent host code; ``lookahead``
+    lets flag liveness look past the block's end."""
+    at_exit = exit_flags_live(fetched, lookahead) if lookahead else True
     live = flag_liveness([i for _, _, i in fetched], at_exit)
     if is_self_loop(fetched):
         block = translate_loop(fetched, core, runtime, live)

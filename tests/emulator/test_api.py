@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from emulator import layout
 from emulator.api import load, run_program
 from emulator.errors import LoaderError
+from emulator.testing import CODE_BASE, assemble_a64, snippet_image
 from emulator.toolchain import compile_c
 
 HERE = Path(__file__).parent / "programs"
@@ -56,6 +58,24 @@ def test_hook_sees_arguments(hwemu):
     m.call("add", 40, 2)
     m.call("add", 1, 1)
     assert seen == [(40, 2), (1, 1)]
+
+
+def test_hook_after_translation_sees_exact_flags():
+    """Flags that looked dead when a block was first translated (its successor sets them
+    before reading them) are live once a hook there may read them: the look-ahead's answers
+    are dropped with the translations."""
+    words = assemble_a64("adds x0, x0, x1\n.inst 0x14000001\ncmp x3, x3")  # b: to the cmp
+    machine = load(snippet_image(words), "translate")
+    machine.set_reg(0, 1)
+    machine.set_reg(1, 1)
+    machine.run_until(CODE_BASE, layout.RETURN_MAGIC)
+    seen = []
+    machine.hook(CODE_BASE + 8, lambda m: seen.append(m.nzcv()))
+    machine.set_reg(0, 0xFFFFFFFF_00000005)
+    machine.set_reg(1, 0x00000001_00000000)
+    machine.set_nzcv(0)
+    machine.run_until(CODE_BASE, layout.RETURN_MAGIC)
+    assert seen == [0b0010]  # a carry out; the sum (5) is not zero
 
 
 def test_stats_after_call():

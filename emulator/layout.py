@@ -9,7 +9,10 @@ Where memory that is written often lives matters for speed: the ARMv7-M default 
 0x40000000-0x5FFFFFFF and 0xA0000000-0xDFFFFFFF execute-never, and Unicorn's softmmu sends every
 store to a page that may hold code down a slow path (~30 ns instead of ~4 ns per store on this
 machine, measured).  So the guest state block, the stack and the brk heap live in execute-never
-space, like the mmap area; only the code cache and the runtime sit in executable SRAM.
+space, like the mmap area; only the code cache and the runtime sit in executable SRAM.  The M core
+never runs guest code, so guest images belong there too: the toolchain links AArch64 programs,
+and the loader places relocatable objects, at IMAGE_BASE (a program linked elsewhere runs the
+same, its stores to its own .data/.bss slower).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ MMAP_BASE = 0x40000000
 MMAP_LIMIT = 0x60000000
 BRK_BASE = 0xC0000000  # the program break starts here (as with a randomized brk) ...
 HEAP_LIMIT = 0xD0000000  # ... and may grow up to here
+IMAGE_BASE = 0xA0000000  # execute-never on the M core (see above)
 RETURN_MAGIC = 0x00000FF0  # return address of API calls: reaching it ends the call
 
 

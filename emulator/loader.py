@@ -17,7 +17,7 @@ from emulator.errors import LoaderError
 from emulator.relocations import apply_relocation
 
 MACHINES = {"EM_AARCH64": "aarch64", "EM_ARM": "arm"}
-OBJECT_BASE = 0x00100000
+OBJECT_BASE = layout.IMAGE_BASE  # where relocatable objects are placed
 
 
 @dataclass

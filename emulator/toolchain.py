@@ -12,17 +12,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from emulator import layout
 from emulator.errors import ToolchainError
 
 GUESTLIB = Path(__file__).with_name("guestlib")
 
 # Flags per target.  zig's clang enables UBSan traps in -O0 builds: switch them off so the code is
 # what a plain compiler would emit.  `-mcpu=generic-neon-fp_armv8` keeps AArch64 code integer-only.
+# AArch64 programs are linked at layout.IMAGE_BASE: stores to their .data/.bss are fast there.
 TARGET_FLAGS = {
     "aarch64": [
         "-target", "aarch64-linux-none", "-mcpu=generic-neon-fp_armv8", "-ffreestanding",
         "-nostdlib", "-static", "-fno-sanitize=all", "-fno-stack-protector",
-        "-Wl,--build-id=none",
+        "-Wl,--build-id=none", f"-Wl,--image-base={layout.IMAGE_BASE:#x}",
     ],
     "thumb": [
         "-target", "thumb-freestanding-eabi", "-mcpu=cortex_m4", "-ffreestanding", "-nostdlib",

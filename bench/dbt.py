@@ -163,8 +163,9 @@ def main() -> int:
     print("modelled M4 cycles do not depend on chaining or the cache size (static per-block "
           "costs); the 4K columns show the flushes and wall time of a 4 KiB code cache")
     if args.json:
-        Path(args.json).write_text(json.dumps({"summary": summary, "programs": rows},
-                                              indent=1) + "\n")
+        tmp = Path(args.json).with_suffix(".tmp")  # a complete file or none
+        tmp.write_text(json.dumps({"summary": summary, "programs": rows}, indent=1) + "\n")
+        tmp.replace(args.json)
     if args.plot:
         plot(summary, rows, Path(args.plot))
     return 0

@@ -235,6 +235,7 @@ class RegCache:
             entry.lo_only = True  # only the low word needs writing back
         lo = self.lo(guest)
         entry.dirty = True
+        entry.const = None  # no longer the constant the block computed
         return lo
 
     def move_all(self, moves: list[tuple[str, str]], scratch: str) -> None:

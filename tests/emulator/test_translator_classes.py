@@ -188,3 +188,17 @@ cset w17, lt"""
         differential(words, regs, rng.randrange(16))
     block = load(snippet_image(words), "translate").translate_at(CODE_BASE)
     assert "lsr #30" in block.text and "lsr #15" in block.text, block.text
+
+
+@pytest.mark.parametrize("access", ["str x0, [x1], #8", "ldr x0, [x1, #8]!",
+                                    "strb w0, [x1], #-3", "ldp x0, x3, [x1, #16]!"])
+def test_writeback_to_a_constant_base_ends_its_constant_folding(access):
+    """A register the block knows as a constant, then moved by a pre/post-indexed access (in
+    place, on its low word), is no longer that constant for the instructions after it."""
+    words = assemble_a64(f"""movz x1, #{DATA_BASE >> 16}, lsl #16
+movk x1, #0x100
+{access}
+add x2, x1, #4
+mov x4, x1""")
+    differential(words, [7] * 31)
+

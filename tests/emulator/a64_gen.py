@@ -36,6 +36,11 @@ def initial_registers(rng: random.Random) -> list[int]:
     return regs
 
 
+# x20's value computed by the code itself: the translator then knows it as a constant
+CONSTANT_BASE = (f"movz x20, #{(DATA_BASE + 0x800) & 0xFFFF:#x}",
+                 f"movk x20, #{(DATA_BASE + 0x800) >> 16:#x}, lsl #16")
+
+
 def bitmask_immediate(rng: random.Random, width: int) -> int:
     """A valid logical immediate: a rotated run of ones, replicated."""
     esize = rng.choice([e for e in (2, 4, 8, 16, 32, 64) if e <= width])
@@ -104,6 +109,18 @@ def _addsub(rng):
     if form == 4:
         return f"{rng.choice(('adc', 'adcs', 'sbc', 'sbcs'))} {r()}, {r()}, {r()}"
     return f"{rng.choice(('neg', 'negs', 'ngc', 'ngcs'))} {r()}, {r()}"
+
+
+def _base(rng):
+    """Values derived from the data pointer x20 (which writeback accesses move)."""
+    form = rng.randrange(4)
+    if form == 0:
+        return f"add {_x(rng)}, x20, #{rng.randrange(4096)}"
+    if form == 1:
+        return f"sub {_x(rng)}, x20, #{rng.randrange(4096)}"
+    if form == 2:
+        return f"mov {_x(rng)}, x20"
+    return f"add {_w(rng)}, w20, w21"
 
 
 def _logical(rng):
@@ -302,10 +319,10 @@ def _system(rng):
 
 
 CLASSES = {
-    "addsub": _addsub, "logical": _logical, "movewide": _movewide, "bitfield": _bitfield,
-    "extract": _extract, "condsel": _condsel, "condcmp": _condcmp, "dataproc1": _dp1,
-    "dataproc2": _dp2, "multiply": _dp3, "loadstore": _loadstore, "loadpair": _loadpair,
-    "exclusive": _exclusive, "atomic": _atomic, "system": _system,
+    "addsub": _addsub, "base": _base, "logical": _logical, "movewide": _movewide,
+    "bitfield": _bitfield, "extract": _extract, "condsel": _condsel, "condcmp": _condcmp,
+    "dataproc1": _dp1, "dataproc2": _dp2, "multiply": _dp3, "loadstore": _loadstore,
+    "loadpair": _loadpair, "exclusive": _exclusive, "atomic": _atomic, "system": _system,
 }
 
 

@@ -22,15 +22,18 @@ PAGE = 1 << PAGE_SHIFT
 
 HOST_BASE = 0x20000000
 HOST_SIZE = 0x01000000
-JUMP_TABLE = HOST_BASE + 0x1000  # 2**JT_BITS entries of (guest pc, host address | 1)
-JT_BITS = 12
 RUNTIME = HOST_BASE + 0x9000  # shared runtime routines
 CODE_CACHE = HOST_BASE + 0x10000
 CODE_CACHE_MAX = HOST_BASE + HOST_SIZE - CODE_CACHE
 
-HOST_DATA = 0xDFF00000  # execute-never host memory: the guest state block
+HOST_DATA = 0xDFF00000  # execute-never host memory: the guest state block and the jump cache
 HOST_DATA_SIZE = 0x00010000
 ENV = HOST_DATA  # guest state block (emulator.state)
+# The indirect-branch jump cache: 2**JT_BITS entries of (guest pc, host address | 1), reached
+# from the state block's register r11 with 12-bit offsets (so after the block, below 4 KiB).
+JT_OFFSET = 0x800
+JUMP_TABLE = ENV + JT_OFFSET
+JT_BITS = 12
 HOST_REGIONS = ((HOST_BASE, HOST_SIZE), (HOST_DATA, HOST_DATA_SIZE))
 
 STACK_TOP = 0xD8000000

@@ -12,31 +12,26 @@ from isa.thumb2.disasm import disasm
 from isa.thumb2.encode import divide
 from isa.timing.cores import CoreModel
 
-# r0/r1 = guest target (low/high word).  Hit: jump to the host block with the guest flags
-# restored; miss (or a target outside the 32-bit window): exit with r3 = token.
+# r0/r1 = guest target (low/high word).  Hit: jump to the host block; miss (or a target outside
+# the 32-bit window): exit with r3 = token.  The jump cache is r11 (the state block) + JT_OFFSET,
+# and no instruction on either path sets flags, so the guest's NZCV stays in APSR untouched.
 _SOURCE = """
 exit:
     b exit
 indirect:
-    mrs r4, apsr
     cbnz r1, miss
-    movw r2, #{jt_lo}
-    movt r2, #{jt_hi}
     ubfx r3, r0, #2, #{bits}
-    add.w r2, r2, r3, lsl #3
-    ldr r3, [r2]
-    cmp r3, r0
-    bne miss
-    ldr r2, [r2, #4]
-    msr apsr_nzcvq, r4
+    add.w r2, r11, r3, lsl #3
+    ldr.w r3, [r2, #{tag}]
+    eor.w r3, r3, r0
+    cbnz r3, miss
+    ldr.w r2, [r2, #{host}]
     bx r2
 miss:
-    msr apsr_nzcvq, r4
     mov r3, pc
     b exit
 """
-_HIT_PATH = ("mrs", "cbnz", "movw", "movt", "ubfx", "add", "ldr", "cmp", "bne", "ldr", "msr",
-             "bx")
+_HIT_PATH = ("cbnz", "ubfx", "add", "ldr", "eor", "cbnz", "ldr", "bx")
 
 
 
@@ -100,8 +95,7 @@ class Runtime:
 
 
 def build_runtime(core: CoreModel) -> Runtime:
-    text = _SOURCE.format(jt_lo=layout.JUMP_TABLE & 0xFFFF, jt_hi=layout.JUMP_TABLE >> 16,
-                          bits=layout.JT_BITS)
+    text = _SOURCE.format(bits=layout.JT_BITS, tag=layout.JT_OFFSET, host=layout.JT_OFFSET + 4)
     code = assemble(text + _counted(_DIVIDE), layout.RUNTIME)
     insns = disasm(code, layout.RUNTIME)
     indirect = insns[1][0]

@@ -1,15 +1,19 @@
-"""The runtime's 64-bit division routine on a bare M core: quotients exact for edge and random
-operands, both entry points, and the host-instruction count it adds to r10 equal to the
-instructions it executed (an IT block's members count whether or not their condition passes, as
-the translator counts them; Unicorn's code hook skips the failing ones)."""
+"""The runtime's routines on a bare M core.
+
+64-bit division: quotients exact for edge and random operands, both entry points, and the
+host-instruction count it adds to r10 equal to the instructions it executed (an IT block's
+members count whether or not their condition passes, as the translator counts them; Unicorn's
+code hook skips the failing ones).  Jump-cache lookup: hits and misses, the guest flags
+untouched, the hit path as long as the translator charges."""
 
 import random
+import struct
 
 import pytest
 from unicorn import UC_ARCH_ARM, UC_HOOK_CODE, UC_MODE_MCLASS, UC_MODE_THUMB, Uc
 from unicorn import arm_const as A
 
-from emulator import layout
+from emulator import layout, state
 from emulator.runtime import build_runtime
 from isa.thumb2.disasm import disasm
 from isa.timing.cores import core
@@ -39,6 +43,7 @@ def machine():
     runtime = build_runtime(core("cortex-m4"))
     uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
     uc.mem_map(layout.HOST_BASE, layout.HOST_SIZE)
+    uc.mem_map(layout.HOST_DATA, layout.HOST_DATA_SIZE)
     uc.mem_write(layout.RUNTIME, runtime.code)
     executed = [0]
     weight = {}  # address -> instructions it stands for: an IT counts its members
@@ -55,11 +60,12 @@ def machine():
         executed[0] += weight[address]
 
     uc.hook_add(UC_HOOK_CODE, count, begin=layout.RUNTIME, end=layout.CODE_CACHE)
-    return uc, runtime.addrs, executed
+    return uc, runtime, executed
 
 
 def _divide(machine, op, n, m):
-    uc, addrs, executed = machine
+    uc, runtime, executed = machine
+    addrs = runtime.addrs
     for reg, value in zip((A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3),
                           (n & 0xFFFFFFFF, n >> 32, m & 0xFFFFFFFF, m >> 32)):
         uc.reg_write(reg, value)
@@ -83,3 +89,32 @@ def test_division_routine_is_exact_and_counts_itself(machine, op):
         quotient, counted, executed = _divide(machine, op, n, m)
         assert quotient == _expected(op, n, m), (op, hex(n), hex(m))
         assert counted == executed, (op, hex(n), hex(m))
+
+
+def test_state_block_ends_before_the_jump_cache():
+    assert state.SIZE <= layout.JT_OFFSET and layout.JT_OFFSET + 4 < 4096  # ldr.w imm12 reach
+    assert layout.JUMP_TABLE + (8 << layout.JT_BITS) <= layout.HOST_DATA + layout.HOST_DATA_SIZE
+
+
+@pytest.mark.parametrize("nzcv", range(16))
+def test_jump_cache_lookup_hits_misses_and_keeps_the_flags(machine, nzcv):
+    uc, runtime, executed = machine
+    guest, host = 0xA0012344, layout.HOST_BASE + 0x200  # host: where the "block" starts
+    slot = layout.JUMP_TABLE + 8 * ((guest >> 2) & ((1 << layout.JT_BITS) - 1))
+    uc.mem_write(slot, struct.pack("<II", guest, host | 1))
+    uc.reg_write(A.UC_ARM_REG_R11, layout.ENV)
+    for target, ends_at in ((guest, host), (guest + 4 * (1 << layout.JT_BITS), None),
+                            (guest | 1 << 32, None)):  # a hit, a tag miss, outside the window
+        uc.reg_write(A.UC_ARM_REG_R0, target & 0xFFFFFFFF)
+        uc.reg_write(A.UC_ARM_REG_R1, target >> 32)
+        uc.reg_write(A.UC_ARM_REG_APSR_NZCV, nzcv << 28)
+        executed[0] = 0
+        stop = ends_at or runtime.addrs.exit
+        uc.emu_start(runtime.addrs.indirect | 1, stop)
+        assert uc.reg_read(A.UC_ARM_REG_PC) == stop
+        assert uc.reg_read(A.UC_ARM_REG_APSR) >> 28 == nzcv
+        if ends_at:
+            assert executed[0] == runtime.addrs.indirect_insns
+        else:
+            assert uc.reg_read(A.UC_ARM_REG_R3) == runtime.miss_token
+

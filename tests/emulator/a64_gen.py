@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from emulator.testing import DATA_BASE
+from emulator.testing import CODE_BASE, DATA_BASE
 
 BASE_REG, INDEX_REG = 20, 21
 DATA_REGS = tuple(range(0, 18))
@@ -121,6 +121,16 @@ def _base(rng):
     if form == 2:
         return f"mov {_x(rng)}, x20"
     return f"add {_w(rng)}, w20, w21"
+
+
+def _pcrel(rng):
+    """ADR (a raw word: Keystone misreads its operand) or ADRP near the code (snippets are
+    assembled at CODE_BASE)."""
+    if rng.random() < 0.5:
+        offset = rng.randrange(-0x1000, 0x1000) & 0x1FFFFF
+        rd = rng.choice(DATA_REGS)
+        return f".inst {(offset & 3) << 29 | 0x10000000 | (offset >> 2) << 5 | rd:#x}"
+    return f"adrp {_x(rng)}, #{(CODE_BASE & ~0xFFF) + (rng.randrange(-16, 16) << 12):#x}"
 
 
 def _logical(rng):
@@ -319,7 +329,7 @@ def _system(rng):
 
 
 CLASSES = {
-    "addsub": _addsub, "base": _base, "logical": _logical, "movewide": _movewide,
+    "addsub": _addsub, "base": _base, "pcrel": _pcrel, "logical": _logical, "movewide": _movewide,
     "bitfield": _bitfield, "extract": _extract, "condsel": _condsel, "condcmp": _condcmp,
     "dataproc1": _dp1, "dataproc2": _dp2, "multiply": _dp3, "loadstore": _loadstore,
     "loadpair": _loadpair, "exclusive": _exclusive, "atomic": _atomic, "system": _system,

@@ -113,14 +113,12 @@ def _addsub(rng):
 
 def _base(rng):
     """Values derived from the data pointer x20 (which writeback accesses move)."""
-    form = rng.randrange(4)
-    if form == 0:
-        return f"add {_x(rng)}, x20, #{rng.randrange(4096)}"
-    if form == 1:
-        return f"sub {_x(rng)}, x20, #{rng.randrange(4096)}"
-    if form == 2:
+    op = rng.choice(("add", "sub", "mov", "add w"))
+    if op == "mov":
         return f"mov {_x(rng)}, x20"
-    return f"add {_w(rng)}, w20, w21"
+    if op == "add w":
+        return f"add {_w(rng)}, w20, w21"
+    return f"{op} {_x(rng)}, x20, #{rng.randrange(4096)}"
 
 
 def _pcrel(rng):

@@ -120,17 +120,18 @@ class Machine:
         start, end = addr & ~(layout.PAGE - 1), layout.page_align(addr + size)
         if layout.overlaps_host(start, end - start) or not layout.in_window(start, end - start):
             raise GuestError(f"cannot map 0x{start:x}-0x{end:x}: outside the guest window")
-        page = start
-        while page < end:
-            if any(s <= page < s + n for s, n in self.regions):
-                page += layout.PAGE
-                continue
-            run_end = page
-            while run_end < end and not any(s <= run_end < s + n for s, n in self.regions):
-                run_end += layout.PAGE
-            self.uc.mem_map(page, run_end - page, UC_PROT_ALL)
-            self.regions.append((page, run_end - page))
-            page = run_end
+        gaps, at = [], start
+        for base, length in sorted(self.regions):  # the parts of [start, end) none covers
+            if base >= end:
+                break
+            if base > at:
+                gaps.append((at, base))
+            at = max(at, base + length)
+        if at < end:
+            gaps.append((at, end))
+        for gap_start, gap_end in gaps:
+            self.uc.mem_map(gap_start, gap_end - gap_start, UC_PROT_ALL)
+            self.regions.append((gap_start, gap_end - gap_start))
 
     def read(self, addr: int, size: int) -> bytes:
         try:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulator import layout
 from emulator.api import load, run_program
@@ -155,3 +157,21 @@ def test_system_registers_reach_the_guest(hwemu):
     m.set_sysreg("tpidr_el0", 42)
     assert m.call(0x400000) == 0x1234_5678_9ABC and m.reg(1) == 42
     assert m.sysreg("sp_el0") == 0x1234_5678_9ABC
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), max_size=10))
+def test_map_covers_each_range_once(ranges):
+    """Mapping ranges that overlap what is mapped maps only the gaps: every page requested is
+    mapped (readable), no two regions overlap (Unicorn would refuse)."""
+    m = load(snippet_image([0xD503201F]), "native")  # a nop
+    base = layout.MMAP_BASE
+    wanted = set()
+    for first, count in ranges:
+        m.map(base + first * layout.PAGE + 123, count * layout.PAGE - 200)  # unaligned ends
+        wanted |= set(range(first, first + count))
+    spans = sorted(m.regions)
+    assert all(a + n <= b for (a, n), (b, _) in zip(spans, spans[1:]))
+    for page in wanted:
+        assert m.read(base + page * layout.PAGE, layout.PAGE) == bytes(layout.PAGE)
+

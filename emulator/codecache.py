@@ -76,8 +76,8 @@ class CodeCache:
         self.uc.mem_write(addr, bytes(code))
         self.placed.append(block)
         self.starts.append(addr)
-        slot = layout.JUMP_TABLE + 8 * ((block.guest_pc >> 2) & ((1 << layout.JT_BITS) - 1))
-        self.uc.mem_write(slot, struct.pack("<II", block.guest_pc & 0xFFFFFFFF, addr | 1))
+        self.uc.mem_write(layout.jump_slot(block.guest_pc),
+                          struct.pack("<II", block.guest_pc & 0xFFFFFFFF, addr | 1))
         return chained
 
     def chain(self, exit_: Exit, target: TranslatedBlock) -> bool:

@@ -46,6 +46,11 @@ IMAGE_BASE = 0xA0000000  # execute-never on the M core (see above)
 RETURN_MAGIC = 0x00000FF0  # return address of API calls: reaching it ends the call
 
 
+def jump_slot(guest_pc: int) -> int:
+    """Address of the jump-cache entry for ``guest_pc`` (the runtime's lookup indexes the same)."""
+    return JUMP_TABLE + 8 * ((guest_pc >> 2) & ((1 << JT_BITS) - 1))
+
+
 def page_align(value: int) -> int:
     return (value + PAGE - 1) & ~(PAGE - 1)
 

@@ -100,8 +100,7 @@ def test_state_block_ends_before_the_jump_cache():
 def test_jump_cache_lookup_hits_misses_and_keeps_the_flags(machine, nzcv):
     uc, runtime, executed = machine
     guest, host = 0xA0012344, layout.HOST_BASE + 0x200  # host: where the "block" starts
-    slot = layout.JUMP_TABLE + 8 * ((guest >> 2) & ((1 << layout.JT_BITS) - 1))
-    uc.mem_write(slot, struct.pack("<II", guest, host | 1))
+    uc.mem_write(layout.jump_slot(guest), struct.pack("<II", guest, host | 1))
     uc.reg_write(A.UC_ARM_REG_R11, layout.ENV)
     for target, ends_at in ((guest, host), (guest + 4 * (1 << layout.JT_BITS), None),
                             (guest | 1 << 32, None)):  # a hit, a tag miss, outside the window

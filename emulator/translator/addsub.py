@@ -109,6 +109,6 @@ def _adc(ctx: BlockContext, i: A64Insn) -> None:
         a, b = rc.pair(i.rn), rc.pair(i.rm)
         add64(ctx, sub, rc.def64(i.rd), a, b, i.setflags, carry_in=True)
         return
-    a, b = rc.lo(i.rn), rc.lo(i.rm)
+    n, m = rc.lo(i.rn), rc.lo(i.rm)
     name = ("sbc" if sub else "adc") + ("s" if i.setflags else "")
-    ctx.code.op(name + ".w", f"{rc.def32(i.rd)}, {a}, {b}")
+    ctx.code.op(name + ".w", f"{rc.def32(i.rd)}, {n}, {m}")

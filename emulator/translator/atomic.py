@@ -65,8 +65,8 @@ def _combine(ctx: BlockContext, i: A64Insn, old: list[str], val: list[str]) -> l
     rc, op = ctx.rc, ctx.code.op
     out = [rc.temp() for _ in old]
     if i.op in _LOGIC:
-        for o, a, b in zip(out, old, val):
-            op(_LOGIC[i.op] + ".w", f"{o}, {a}, {b}")
+        for o, x, y in zip(out, old, val):
+            op(_LOGIC[i.op] + ".w", f"{o}, {x}, {y}")
         return out
     ctx.preserve_flags()
     if i.op == "ldadd":

@@ -111,7 +111,7 @@ def flags_may_be_read(lookahead: Lookahead, pc: int, depth: int = 1) -> bool:
 
 
 def _flags_may_be_read(lookahead: Lookahead, pc: int, depth: int) -> bool:
-    known = _flag_effect.get
+    known = _flag_effect.effects.get
     for k, word in enumerate(lookahead.words_at(pc)):
         effect = known(word) or _flag_effect.of(word, pc + 4 * k)
         if effect is _NEUTRAL:
@@ -127,23 +127,31 @@ def _flags_may_be_read(lookahead: Lookahead, pc: int, depth: int) -> bool:
     return True
 
 
-_READS, _WRITES, _NEUTRAL = ("reads",), ("writes",), ("neutral",)
+# sentinels, compared by identity (typed as variable-length tuples so that mypyc keeps them
+# objects)
+_READS: tuple = ("reads",)
+_WRITES: tuple = ("writes",)
+_NEUTRAL: tuple = ("neutral",)
 
 
-class _FlagEffects(dict):
+class _FlagEffects:
     """Instruction word -> what it means to flag look-ahead wherever it sits: it reads NZCV (or
     cannot be decoded), sets it, neither, or ends a block: (kind, branch offset)."""
 
     LIMIT = 1 << 14  # words remembered before starting over
 
+    def __init__(self) -> None:
+        self.effects: dict[int, tuple] = {}
+
     def of(self, word: int, addr: int) -> tuple:
         """The effect of ``word``, decoded at ``addr`` the first time (where it is met, so the
         decoder has it when that code is translated)."""
-        effect = self.get(word)
+        effects = self.effects
+        effect = effects.get(word)
         if effect is None:
-            if len(self) >= self.LIMIT:
-                self.clear()
-            effect = self[word] = self._classify(decode(word, addr), addr)
+            if len(effects) >= self.LIMIT:
+                effects.clear()
+            effect = effects[word] = self._classify(decode(word, addr), addr)
         return effect
 
     @staticmethod
@@ -174,7 +182,7 @@ def exit_flags_live(fetched, lookahead: Lookahead) -> bool:
 
 
 ALL_FLAGS = frozenset("NZCV")
-NO_FLAGS = frozenset()
+NO_FLAGS: frozenset[str] = frozenset()
 # The guest flags each A64 condition tests (Arm ARM ConditionHolds), in encoding order.
 COND_FLAGS = tuple(frozenset(f) for f in ("Z", "Z", "C", "C", "N", "N", "V", "V", "CZ", "CZ",
                                           "NV", "NV", "ZNV", "ZNV", "", ""))

@@ -15,7 +15,8 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
     rc, code = ctx.rc, ctx.code
     negate = i.op.startswith("ccmn")
     immediate = i.op.endswith("imm")
-    a = rc.pair(i.rn) if i.sf else (rc.lo(i.rn), None)
+    a: tuple[str, str | None] = rc.pair(i.rn) if i.sf else (rc.lo(i.rn), None)
+    b: tuple[str, str | None]
     if immediate:
         b = (f"#{i.imm}", "#0")
     else:
@@ -30,6 +31,7 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
     if not i.sf:
         code.op("cmn.w" if negate else "cmp.w", f"{a[0]}, {b[0]}")
     else:
+        assert scratch is not None
         first, second = ("adds", "adcs") if negate else ("subs", "sbcs")
         code.op(first, f"{scratch[0]}, {a[0]}, {b[0]}")
         code.op(second, f"{scratch[1]}, {a[1]}, {b[1]}")

@@ -22,8 +22,8 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
         return
     first = [rc.lo(i.rn)] + ([rc.hi(i.rn)] if i.sf else [])
     other = _else_value(ctx, i)
-    dest = rc.define(i.rd, i.sf) if i.rd != ZR else (rc.temp(), rc.temp())
-    dest = [d for d in dest if d is not None][:len(first)]
+    defined = rc.define(i.rd, i.sf) if i.rd != ZR else (rc.temp(), rc.temp())
+    dest = [d for d in defined if d is not None][:len(first)]
     ctx.need_flags()
     cond, inv = CONDITIONS[i.cond], CONDITIONS[i.cond ^ 1]
     ctx.code.op("it" + "t" * (len(first) - 1) + "e" * len(first), cond)

@@ -73,9 +73,9 @@ def _store_exclusive(ctx: BlockContext, i: A64Insn, base: str) -> None:
         store(ctx, 0, i.size, base, k << i.size, value)
     op("movw", f"{status}, #0")
     if i.op == "stxr" and i.size < 3:  # narrower than the load: QEMU stores, reports failure
-        for k, value in enumerate((addr, "#0")):
+        for k, expected in enumerate((addr, "#0")):
             op("ldr.w", f"{armed}, [{ENV}, #{state.EXCL_VALUE + 4 * k}]")
-            op("cmp", f"{armed}, {value}")
+            op("cmp", f"{armed}, {expected}")
             op("it", "ne")
             op("mov", f"{status}, #1", cond="ne")
     ctx.code.label(fail)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from isa.a64.insn import A64Insn
+
 
 class ExitKind(enum.Enum):
     CHAIN = "chain"  # direct branch to a guest pc not yet chained
@@ -24,6 +26,6 @@ class Exit:
     stub_index: int = -1
     patch_index: int = -1  # index of the chainable b.w or b<cond>.w (CHAIN only)
     cond: int | None = None  # the condition of a chainable b<cond>.w
-    insn: object = None  # the A64Insn for SVC/BRK/HELPER/UNSUPPORTED
+    insn: A64Insn | None = None  # for SVC/BRK/HELPER/UNSUPPORTED
     token: int = 0
     patch_addr: int = 0

@@ -24,11 +24,11 @@ def translate(ctx: BlockContext, i: A64Insn) -> None:
     m_lo, m_hi = rc.pair(i.rm)
     words = (m_lo, m_hi, n_lo, n_hi)  # the 128-bit value n:m, low word first
     first, shift = divmod(lsb, 32)
-    d = rc.def64(i.rd)
+    dest = rc.def64(i.rd)
     for k in range(2):
         low, high = words[first + k], words[first + k + 1]
         if shift == 0:
-            op("mov.w", f"{d[k]}, {low}")
+            op("mov.w", f"{dest[k]}, {low}")
         else:
-            op("lsr.w", f"{d[k]}, {low}, #{shift}")
-            op("orr.w", f"{d[k]}, {d[k]}, {high}, lsl #{32 - shift}")
+            op("lsr.w", f"{dest[k]}, {low}, #{shift}")
+            op("orr.w", f"{dest[k]}, {dest[k]}, {high}, lsl #{32 - shift}")

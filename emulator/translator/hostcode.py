@@ -39,7 +39,8 @@ class HostCode:
 
     def op(self, mnemonic: str, operands: str = "", counted: bool = True, cond: str = "") -> int:
         """Append one instruction (``cond``: its condition inside an IT block); return its index."""
-        plain = key = mnemonic
+        plain = mnemonic
+        key: str | tuple[str, str] = mnemonic
         if cond:
             base, dot, width = mnemonic.partition(".")
             key, mnemonic = (plain, cond), base + cond + dot + width

@@ -30,7 +30,7 @@ def _dest(ctx: BlockContext, i: A64Insn, sf: bool, reuse: bool = False):
     return ctx.rc.define(i.rd, sf, reuse)
 
 
-def _apply(ctx: BlockContext, name: str, d: str, a: str, b: str) -> None:
+def _apply(ctx: BlockContext, name: str, d: str, a: str | None, b: str) -> None:
     if name == "orr" and a is None:
         ctx.code.op("mov", f"{d}, {b}")
     else:
@@ -52,9 +52,9 @@ def _immediate(ctx: BlockContext, i: A64Insn) -> None:
         if not i.sf or hi_imm == 0:
             rc.load_const(rc.def32(i.rd), lo_imm)
         else:
-            d = rc.def64(i.rd)
-            rc.load_const(d[0], lo_imm)
-            rc.load_const(d[1], hi_imm)
+            d_lo, d_hi = rc.def64(i.rd)
+            rc.load_const(d_lo, lo_imm)
+            rc.load_const(d_hi, hi_imm)
         return
     if not i.sf or (name == "and" and hi_imm == 0):
         a = rc.lo(i.rn)
@@ -64,18 +64,18 @@ def _immediate(ctx: BlockContext, i: A64Insn) -> None:
         if i.setflags:
             logic_flags(ctx, d, None if not i.sf else rc.const(0))
         return
-    a = rc.pair(i.rn)
-    d = _dest(ctx, i, True)
-    for half, value, src in ((0, lo_imm, a[0]), (1, hi_imm, a[1])):
+    pair = rc.pair(i.rn)
+    dest = _dest(ctx, i, True)
+    for half, value, src in ((0, lo_imm, pair[0]), (1, hi_imm, pair[1])):
         if value == 0xFFFFFFFF and name == "and" or value == 0 and name in ("orr", "eor"):
-            op("mov.w", f"{d[half]}, {src}")
+            op("mov.w", f"{dest[half]}, {src}")
         elif value == 0xFFFFFFFF and name == "eor":
-            op("mvn.w", f"{d[half]}, {src}")
+            op("mvn.w", f"{dest[half]}, {src}")
         else:
             n, b = _imm_word(ctx, name, value)
-            op(n + ".w", f"{d[half]}, {src}, {b}")
+            op(n + ".w", f"{dest[half]}, {src}, {b}")
     if i.setflags:
-        logic_flags(ctx, d[0], d[1])
+        logic_flags(ctx, dest[0], dest[1])
 
 
 def _register(ctx: BlockContext, i: A64Insn) -> None:
@@ -107,9 +107,9 @@ def _register(ctx: BlockContext, i: A64Insn) -> None:
         op("mvn.w", f"{t_lo}, {b_lo}")
         op("mvn.w", f"{t_hi}, {b_hi}")
         b_lo, b_hi = t_lo, t_hi
-    a = (None, None) if i.rn == ZR and name == "orr" else rc.pair(i.rn)
-    d = _dest(ctx, i, True, reuse=True)  # every source read above
-    _apply(ctx, name, d[0], a[0], b_lo)
-    _apply(ctx, name, d[1], a[1], b_hi)
+    a_lo, a_hi = (None, None) if i.rn == ZR and name == "orr" else rc.pair(i.rn)
+    dest = _dest(ctx, i, True, reuse=True)  # every source read above
+    _apply(ctx, name, dest[0], a_lo, b_lo)
+    _apply(ctx, name, dest[1], a_hi, b_hi)
     if i.setflags:
-        logic_flags(ctx, d[0], d[1])
+        logic_flags(ctx, dest[0], dest[1])

@@ -106,11 +106,13 @@ def _emit(fetched, core, runtime, live, usage: dict[int, bool]) -> TranslatedBlo
     return finish(ctx, n_guest, iter_insns, iter_cycles)
 
 
-def _back_edge_moves(rc, home: dict[int, tuple[str, str | None]]) -> list[tuple[str, str]]:
+def _back_edge_moves(rc, home: dict[int, tuple[str | None, str | None]]
+                     ) -> list[tuple[str, str]]:
     """(home register, current register or "#0") for every loop register."""
-    moves = []
+    moves: list[tuple[str, str]] = []
     for guest, (lo, hi) in home.items():
         entry = rc.entries[guest]
+        assert lo is not None and entry.lo is not None  # a loop register lives in registers
         moves.append((lo, entry.lo))
         if hi is not None:
             moves.append((hi, entry.hi if entry.hi is not None else "#0"))

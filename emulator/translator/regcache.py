@@ -28,6 +28,7 @@ _MOVW_OPERANDS = line_memo()  # (register, value)
 
 def _env_operands(mnemonic: str, off: int, rt: str, rt2: str | None) -> str:
     """The operands of a state-block access, its line encoded from the numbers."""
+    regs: tuple[int, ...]
     if rt2 is None:
         operands, sig, regs = f"{rt}, [{ENV}, #{off}]", "r[ri]", (REGISTERS[rt],)
     else:
@@ -37,7 +38,7 @@ def _env_operands(mnemonic: str, off: int, rt: str, rt2: str | None) -> str:
     return operands
 
 
-class RegisterPressure(RuntimeError):
+class RegisterPressure(Exception):
     """Every allocatable host register is pinned (a translator bug)."""
 
 
@@ -86,7 +87,7 @@ class RegCache:
             if reg not in owner and reg not in pinned and reg not in avoid:
                 self.age[reg] = next(self._ticks)
                 return reg
-        victim, oldest = None, None
+        victim, oldest = None, 0
         for reg in pool:  # the least recently used unpinned guest register
             entry = owner.get(reg)
             if (type(entry) is Entry and reg not in avoid and not entry.sticky
@@ -378,20 +379,21 @@ class RegCache:
     # --- write-back -------------------------------------------------------------------------
 
     def _store(self, entry: Entry, zero: str | None) -> None:
-        off = self.reg_offset(entry.guest)
+        off, lo = self.reg_offset(entry.guest), entry.lo
+        assert lo is not None  # only a register held in host registers is dirty
         if entry.lo_only and entry.hi is None:
-            self._env("str.w", off, entry.lo)
+            self._env("str.w", off, lo)
         elif entry.hi is not None or zero is not None:
-            self._env("strd", off, entry.lo, entry.hi or zero)
+            self._env("strd", off, lo, entry.hi or zero)
             self.zero_hi.discard(entry.guest)
         elif self.defer_zero_hi:  # no register for the zero: flush() stores it
-            self._env("str.w", off, entry.lo)
+            self._env("str.w", off, lo)
             self.zero_hi.add(entry.guest)
         else:  # no spare register: the low register is being given up, reuse it for the zero
-            self._env("str.w", off, entry.lo)
-            self._movw(entry.lo, 0)
-            self._env("str.w", off + 4, entry.lo)
-            self.owner.pop(entry.lo, None)
+            self._env("str.w", off, lo)
+            self._movw(lo, 0)
+            self._env("str.w", off + 4, lo)
+            self.owner.pop(lo, None)
             entry.lo = None
         entry.dirty = False
 
@@ -424,12 +426,12 @@ class RegCache:
         """Zero the stale high words (after every store that could rewrite one).  Without a
         zero register (every register pinned), borrow one through the host stack."""
         borrowed = zero is None
+        reg = ALLOCATABLE[0] if zero is None else zero
         if borrowed:
-            zero = ALLOCATABLE[0]
-            self.code.op("push", f"{{{zero}}}")
-            self._movw(zero, 0)
+            self.code.op("push", f"{{{reg}}}")
+            self._movw(reg, 0)
         for guest in sorted(self.zero_hi):
-            self._env("str.w", self.reg_offset(guest) + 4, zero)
+            self._env("str.w", self.reg_offset(guest) + 4, reg)
         if borrowed:
-            self.code.op("pop", f"{{{zero}}}")
+            self.code.op("pop", f"{{{reg}}}")
         self.zero_hi.clear()

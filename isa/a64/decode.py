@@ -56,9 +56,9 @@ def _dp_immediate(w: int, a: int) -> A64Insn | None:
         masks = decode_bit_masks(n, w >> 10 & 0x3f, w >> 16 & 0x3f, 64 if sf else 32)
         if masks is None:
             return None
-        opc = ("and", "orr", "eor", "ands")[w >> 29 & 0b11]
-        return A64Insn(a, w, "logic_imm", opc, sf=sf, setflags=opc == "ands",
-                       rd=(_XSP if opc != "ands" else _X)[rd], rn=_X[rn], imm=masks[0])
+        logic = ("and", "orr", "eor", "ands")[w >> 29 & 0b11]
+        return A64Insn(a, w, "logic_imm", logic, sf=sf, setflags=logic == "ands",
+                       rd=(_XSP if logic != "ands" else _X)[rd], rn=_X[rn], imm=masks[0])
     if op == 0b101:  # move wide
         opc = w >> 29 & 0b11
         hw = w >> 21 & 0b11
@@ -282,6 +282,10 @@ _DP3 = {(0, 0): "madd", (0, 1): "msub", (1, 0): "smaddl", (1, 1): "smsubl", (2, 
         (5, 0): "umaddl", (5, 1): "umsubl", (6, 0): "umulh"}
 
 
+_LOGIC_REG = ("and", "bic", "orr", "orn", "eor", "eon", "ands", "bics")
+_CONDSEL = ("csel", "csinc", "csinv", "csneg")
+
+
 def _dp_register(w: int, a: int) -> A64Insn | None:
     sf = bool(w >> 31)
     op0, op1, op2 = w >> 30 & 1, w >> 28 & 1, w >> 21 & 0xf
@@ -293,9 +297,8 @@ def _dp_register(w: int, a: int) -> A64Insn | None:
             if not sf and imm6 > 31:
                 return None
             opc = ((w >> 29 & 0b11) << 1) | (w >> 21 & 1)
-            name = ("and", "bic", "orr", "orn", "eor", "eon", "ands", "bics")[opc]
-            return A64Insn(a, w, "logic_reg", name, sf=sf, setflags=opc >= 6, rd=rd, rn=rn,
-                           rm=rm, shift=w >> 22 & 0b11, amount=imm6)
+            return A64Insn(a, w, "logic_reg", _LOGIC_REG[opc], sf=sf, setflags=opc >= 6, rd=rd,
+                           rn=rn, rm=rm, shift=w >> 22 & 0b11, amount=imm6)
         op = "sub" if op0 else "add"
         if not op2 & 1:  # add/subtract (shifted register)
             shift, imm6 = w >> 22 & 0b11, w >> 10 & 0x3f
@@ -323,10 +326,11 @@ def _dp_register(w: int, a: int) -> A64Insn | None:
         op2b = w >> 10 & 0b11
         if s or op2b > 1:
             return None
-        name = ("csel", "csinc", "csinv", "csneg")[(op0 << 1) | op2b]
-        return A64Insn(a, w, "condsel", name, sf=sf, rd=rd, rn=rn, rm=rm, cond=w >> 12 & 0xf)
+        return A64Insn(a, w, "condsel", _CONDSEL[(op0 << 1) | op2b], sf=sf, rd=rd, rn=rn, rm=rm,
+                       cond=w >> 12 & 0xf)
     if op2 == 0b0110:
         opcode = w >> 10 & 0x3f
+        name: str | None
         if op0:  # data-processing (1 source)
             if s or w >> 16 & 0x1f:
                 return None

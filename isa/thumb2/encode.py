@@ -125,9 +125,9 @@ def encode_parsed(mnemonic: str, sig: str, values: tuple) -> bytes | None:
 def _hwords(operands: str) -> bytes | None:
     """``.hword`` data."""
     values = [number(part) for part in operands.split(", ")]
-    if None in values or not all(0 <= value <= 0xFFFF for value in values):
+    if not all(value is not None and 0 <= value <= 0xFFFF for value in values):
         return None
-    return b"".join(map(narrow, values))
+    return b"".join(narrow(value) for value in values if value is not None)
 
 
 def encode_it_group(unit: str) -> tuple[bytes, tuple[int, ...]] | None:

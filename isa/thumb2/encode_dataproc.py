@@ -15,6 +15,7 @@ from functools import partial
 from isa.thumb2.encode_operands import (
     PC,
     SP,
+    Encoder,
     halfwords,
     immediate12,
     modified_immediate,
@@ -237,7 +238,7 @@ def _special(sig: str, v: tuple, wide: bool, in_it: bool):
 
 
 _MOVW = partial(_plain_immediate, 0xF240, 0xFFFF)
-ENCODERS = {
+ENCODERS: dict[str, Encoder] = {
     **{name + s: partial(_alu, name, bool(s)) for name in _ALU for s in ("", "s")},
     **{name + s: partial(_move, name == "mvn", bool(s)) for name in ("mov", "mvn")
        for s in ("", "s")},

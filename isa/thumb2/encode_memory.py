@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from isa.thumb2.encode_operands import PC, SP, halfwords, narrow
+from isa.thumb2.encode_operands import PC, SP, Encoder, halfwords, narrow
 
 # name -> (log2 of the 16-bit imm5 scale and its opcode, or None; 16-bit register opcode;
 #          first halfword of the 32-bit imm12 form; of the imm8 / register forms)
@@ -72,5 +72,5 @@ def _double(load: bool, sig: str, v: tuple, wide: bool, in_it: bool) -> bytes | 
     return halfwords((0xE9D0 if load else 0xE9C0) | rn, rt << 12 | rt2 << 8 | offset >> 2)
 
 
-ENCODERS = {name: partial(_single, name) for name in _LOADSTORE} \
-    | {"ldrd": partial(_double, True), "strd": partial(_double, False)}
+ENCODERS: dict[str, Encoder] = {**{name: partial(_single, name) for name in _LOADSTORE},
+                                 "ldrd": partial(_double, True), "strd": partial(_double, False)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from isa.thumb2.encode_operands import PC, SP, halfwords, narrow
+from isa.thumb2.encode_operands import PC, SP, Encoder, halfwords, narrow
 
 _LONG = {"smull": 0xFB80, "umull": 0xFBA0, "smlal": 0xFBC0, "umlal": 0xFBE0}
 
@@ -46,6 +46,7 @@ def _long(first: int, sig: str, v: tuple, wide: bool, in_it: bool) -> bytes | No
     return halfwords(first | rn, lo << 12 | hi << 8 | rm)
 
 
-ENCODERS = {"mul": partial(_mul, False), "muls": partial(_mul, True),
-            "mla": partial(_accumulate, False), "mls": partial(_accumulate, True)} \
-    | {name: partial(_long, first) for name, first in _LONG.items()}
+ENCODERS: dict[str, Encoder] = {
+    "mul": partial(_mul, False), "muls": partial(_mul, True),
+    "mla": partial(_accumulate, False), "mls": partial(_accumulate, True),
+    **{name: partial(_long, first) for name, first in _LONG.items()}}

@@ -10,6 +10,7 @@ the line goes to Keystone.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from functools import lru_cache
 
 SP, LR, PC = 13, 14, 15
@@ -18,6 +19,9 @@ SHIFTS = {"lsl": 0, "lsr": 1, "asr": 2, "ror": 3}
 SPECIALS = frozenset(("apsr", "apsr_nzcvq"))
 MOD_IMM_SHIFTS = tuple(range(8, 32))
 
+
+# an encoder of the encode_* modules: (signature, values, wide, in_it) -> its bytes or None
+Encoder = Callable[[str, tuple, bool, bool], "bytes | None"]
 
 # halfwords(first, second): a 32-bit Thumb-2 instruction's bytes, its first halfword first,
 # each little-endian; narrow(halfword): a 16-bit one's
@@ -92,6 +96,7 @@ def _operand(text: str) -> tuple[str, object] | None:
     close = text[-1:] == "]"
     core = text[len(letters):len(text) - close]
     reg = REGISTERS.get(core)
+    value: object
     if reg is not None:
         letter, value = "r", reg
     elif core[:1] == "#":
@@ -113,7 +118,7 @@ _REGISTER_OPERANDS = {f"{left}{name}{right}": (f"{left}r{right}", reg)
                       for name, reg in REGISTERS.items() for left in ("", "[")
                       for right in ("", "]")}
 # those and every other operand parsed since forget_operands (a few hundred in a whole run)
-_KNOWN = dict(_REGISTER_OPERANDS)
+_KNOWN: dict[str, tuple[str, object]] = dict(_REGISTER_OPERANDS)
 
 
 def forget_operands() -> None:

@@ -30,7 +30,9 @@ _CONDS = CONDITIONS
 _BRANCHES = {"b": None, "b.w": None} | {f"b{c}": k for c, k in _CONDS.items()} \
     | {f"b{c}.w": k for c, k in _CONDS.items()}
 _NOP = (0xBF00).to_bytes(2, "little")
-_SINGLE = (0,)  # the offsets of a one-instruction unit (shared, so tested by identity)
+# the offsets of a one-instruction unit (shared, so tested by identity: a variable-length tuple,
+# which mypyc keeps an object)
+_SINGLE: tuple[int, ...] = (0,)
 
 
 # instruction text (an IT group: its lines) -> (code, offset of each instruction in it)
@@ -99,7 +101,9 @@ def _layout(lines: list[str], wide: set[int]) -> tuple[bytes, list[int]]:
     (narrow unless their instruction index is in ``wide``), then the branches encoded.  Raises
     _Missing with the units never assembled, _OutOfRange for a narrow branch out of reach."""
     unit_of = _UNITS.get
-    codes, offsets, labels, branches, missing = [], [], {}, [], []
+    codes: list[bytes] = []
+    offsets: list[int] = []
+    labels, branches, missing = {}, [], []
     add_code, add_offset = codes.append, offsets.append
     at = 0
     rest = iter(lines)
@@ -152,7 +156,8 @@ def _label_branch(line: str) -> tuple:
     mnemonic, _, operands = line.partition(" ")
     if mnemonic in ("cbz", "cbnz"):
         register, _, label = operands.partition(", ")
-        parsed = mnemonic, int(register.removeprefix("r")), label, False
+        parsed: tuple[str, int | None, str, bool] = (
+            mnemonic, int(register.removeprefix("r")), label, False)
     elif mnemonic in _BRANCHES and operands.startswith(".L"):
         parsed = "b", _BRANCHES[mnemonic], operands, mnemonic.endswith(".w")
     else:

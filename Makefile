@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.hwemu-installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench native clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,13 +12,19 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e '.[all]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# the translator's hot path compiled with mypyc into build/native (isa/native.py); a no-op when
+# current, and the sources run if it fails
+native: $(STAMP)
+	HWEMU_PURE_PYTHON=1 $(PY) -c 'from isa.native import build; build()' \
+		|| echo "hwemu: the mypyc build failed: the translator runs from its sources (slower)"
+
+demo: native
 	$(VENV)/bin/hwemu demo
 
-test: $(STAMP)
+test: native
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: native
 	$(PY) bench/dbt.py
 
 clean:

@@ -138,8 +138,6 @@ class _FlagEffects:
     """Instruction word -> what it means to flag look-ahead wherever it sits: it reads NZCV (or
     cannot be decoded), sets it, neither, or ends a block: (kind, branch offset)."""
 
-    LIMIT = 1 << 14  # words remembered before starting over
-
     def __init__(self) -> None:
         self.effects: dict[int, tuple] = {}
 
@@ -149,7 +147,7 @@ class _FlagEffects:
         effects = self.effects
         effect = effects.get(word)
         if effect is None:
-            if len(effects) >= self.LIMIT:
+            if len(effects) >= _FLAG_EFFECTS_LIMIT:
                 effects.clear()
             effect = effects[word] = self._classify(decode(word, addr), addr)
         return effect
@@ -166,6 +164,7 @@ class _FlagEffects:
 
 
 _BRANCHES = frozenset({"branch", "bcond", "cbz", "tbz"})  # terminators with a target in imm
+_FLAG_EFFECTS_LIMIT = 1 << 14  # words remembered before starting over
 _flag_effect = _FlagEffects()
 
 

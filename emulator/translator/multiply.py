@@ -57,7 +57,7 @@ def _mulh(ctx: BlockContext, i: A64Insn) -> None:
     also runs on cores without the DSP extension)."""
     rc, op = ctx.rc, ctx.code.op
     (a_lo, a_hi), (b_lo, b_hi) = rc.pair(i.rn), rc.pair(i.rm)
-    w0, c, h1, h2, one = (rc.temp() for _ in range(5))
+    w0, c, h1, h2, one = [rc.temp() for _ in range(5)]
     op("umull", f"{w0}, {c}, {a_lo}, {b_lo}")
     op("movw", f"{h1}, #0")
     op("umlal", f"{c}, {h1}, {a_lo}, {b_hi}")  # h1:c = a_lo*b_hi + carry

@@ -127,7 +127,7 @@ def _hwords(operands: str) -> bytes | None:
     values = [number(part) for part in operands.split(", ")]
     if not all(value is not None and 0 <= value <= 0xFFFF for value in values):
         return None
-    return b"".join(narrow(value) for value in values if value is not None)
+    return b"".join([narrow(value) for value in values if value is not None])
 
 
 def encode_it_group(unit: str) -> tuple[bytes, tuple[int, ...]] | None:

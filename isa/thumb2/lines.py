@@ -77,10 +77,10 @@ def assemble_lines(lines: list[str]) -> tuple[bytes, list[int]]:
     while True:
         try:
             return _layout(lines, wide)
-        except _Missing as exc:
-            _assemble_units(exc.units)
-        except _OutOfRange as exc:
-            wide.add(exc.index)
+        except _Missing as missing:  # one name per clause: mypyc gives a name one type
+            _assemble_units(missing.units)
+        except _OutOfRange as out_of_range:
+            wide.add(out_of_range.index)
         except _Fallback:
             code = assemble("\n".join(lines), 0)
             return code, instruction_offsets(code)
@@ -123,7 +123,7 @@ def _layout(lines: list[str], wide: set[int]) -> tuple[bytes, list[int]]:
                 continue
             mnemonic = line.partition(" ")[0]
             if mnemonic[:2] == "it" and not mnemonic.strip("ite"):  # an IT group: one unit
-                line = "\n".join([line, *(next(rest) for _ in mnemonic[1:])])
+                line = "\n".join([line, *[next(rest) for _ in mnemonic[1:]]])
                 if ".L" in line:
                     raise _Fallback
                 unit = unit_of(line)

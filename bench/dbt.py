@@ -7,15 +7,17 @@ same programs run once (start-up bound: load, translation, first execution) are 
 
 Prints a table and, with --json, the figures: wall-clock speed relative to native, dynamic
 code expansion (host instructions executed per guest instruction), translation throughput,
-and the effect of chaining and of the code-cache size; --plot draws them in a PNG.  Targets
-(issue 2): speed >= 0.30 of native, expansion <= 4.0 (goal 2.5), translation >= 50,000 guest
-instructions/s.
+and the effect of chaining and of the code-cache size; --plot draws them in a PNG.  The
+translator's cold start is timed twice: compiled (make native) and from its Python sources
+(HWEMU_PURE_PYTHON=1).  Targets (issue 2): speed >= 0.30 of native, expansion <= 4.0 (goal
+2.5), translation >= 50,000 guest instructions/s.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,7 @@ from tqdm import tqdm  # noqa: E402
 
 from emulator.api import run_program  # noqa: E402
 from emulator.toolchain import compile_c  # noqa: E402
+from isa import native  # noqa: E402
 from isa.a64.decode import decode  # noqa: E402
 
 CORPUS = ROOT / "tests" / "emulator" / "corpus"
@@ -53,12 +56,17 @@ def best(fn, repeats=REPEATS):
     return min(times), result
 
 
-def cold_translate_seconds(elf: Path, argv: tuple[str, ...]) -> float:
-    """Translation seconds of a fresh `hwemu run` process: nothing decoded or encoded yet."""
+def cold_translate_seconds(elf: Path, argv: tuple[str, ...], source: bool = False) -> float:
+    """Translation seconds of a fresh `hwemu run` process: nothing decoded or encoded yet;
+    ``source``: with the translator's Python sources rather than its compiled modules."""
+    env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
+    if source:
+        env[native.PURE_ENV] = "1"
     with tempfile.TemporaryDirectory() as tmp:
         stats = Path(tmp) / "stats.json"
         subprocess.run([sys.executable, "-m", "emulator.cli", "run", "--stats-json", str(stats),
-                        str(elf), *argv], cwd=ROOT, stdout=subprocess.DEVNULL)  # status: the
+                        str(elf), *argv], cwd=ROOT, env=env,
+                       stdout=subprocess.DEVNULL)  # status: the
         return json.loads(stats.read_text())["translate_seconds"]  # program's own exit code
 
 
@@ -73,6 +81,7 @@ def measure(program: Path, argv: tuple[str, ...], repeats: int) -> dict:
     elf = compile_c([program], "aarch64", "-O2")
     run = lambda mode, **kw: run_program(elf, mode, argv=argv, **kw)  # noqa: E731
     cold_s = min(cold_translate_seconds(elf, argv) for _ in range(repeats))
+    cold_source_s = min(cold_translate_seconds(elf, argv, source=True) for _ in range(repeats))
     once = lambda mode, **kw: run_program(elf, mode, **kw)  # noqa: E731  (one round)
     once_native_s, _ = best(lambda: once("native", account=False), repeats)
     once_translated_s, _ = best(lambda: once("translate"), repeats)
@@ -104,6 +113,7 @@ def measure(program: Path, argv: tuple[str, ...], repeats: int) -> dict:
         "translate_s": s.translate_seconds,
         "guest_insns_translated": s.guest_insns_translated,
         "cold_translate_s": cold_s,
+        "cold_translate_source_s": cold_source_s,
         "fresh_decode_translate_s": fresh_decode_s,
         "unchained_s": unchained_s,
         "unchained_dispatcher_exits": unchained.stats.dispatcher_exits,
@@ -121,7 +131,9 @@ def main() -> int:
     programs = tqdm(PROGRAMS, desc="dbt bench", unit="program", disable=not sys.stderr.isatty())
     rows = [measure(p, argv, args.repeats) for p, argv in programs]
     guest = sum(r["guest_insns"] for r in rows)
+    translated = sum(r["guest_insns_translated"] for r in rows)
     summary = {
+        "translator": native.status(),  # "compiled" unless `make native` is missing or stale
         "speed_vs_native": sum(r["native_s"] for r in rows) / sum(r["translated_s"] for r in rows),
         "speed_vs_native_accounted": sum(r["native_accounted_s"] for r in rows)
         / sum(r["translated_s"] for r in rows),
@@ -130,11 +142,13 @@ def main() -> int:
         "once_speed_vs_native_median": sorted(r["once_speed_vs_native"]
                                               for r in rows)[len(rows) // 2],
         "expansion": sum(r["expansion"] * r["guest_insns"] for r in rows) / guest,
-        "translate_insns_per_s": sum(r["guest_insns_translated"] for r in rows)
-        / sum(r["translate_s"] for r in rows),
-        "cold_translate_insns_per_s": sum(r["guest_insns_translated"] for r in rows)
+        "translate_insns_per_s": translated / sum(r["translate_s"] for r in rows),
+        "cold_translate_insns_per_s": translated / sum(r["cold_translate_s"] for r in rows),
+        "cold_translate_source_insns_per_s": translated
+        / sum(r["cold_translate_source_s"] for r in rows),
+        "compiled_speedup_cold": sum(r["cold_translate_source_s"] for r in rows)
         / sum(r["cold_translate_s"] for r in rows),
-        "fresh_decode_translate_insns_per_s": sum(r["guest_insns_translated"] for r in rows)
+        "fresh_decode_translate_insns_per_s": translated
         / sum(r["fresh_decode_translate_s"] for r in rows),
         "chain_speedup": sum(r["unchained_s"] for r in rows) / sum(r["translated_s"] for r in rows),
     }
@@ -159,6 +173,10 @@ def main() -> int:
           f" re-running a program (target >= 50,000); code never decoded before: "
           f"{summary['fresh_decode_translate_insns_per_s']:,.0f}/s; cold start (nothing decoded "
           f"or encoded yet, a fresh `hwemu run`): {summary['cold_translate_insns_per_s']:,.0f}/s")
+    print(f"cold start with the translator's Python sources (HWEMU_PURE_PYTHON=1): "
+          f"{summary['cold_translate_source_insns_per_s']:,.0f}/s; compiled (make native): "
+          f"{summary['compiled_speedup_cold']:.2f}x that  [translator in this process: "
+          f"{summary['translator']}]")
     print(f"--no-chain costs:             {summary['chain_speedup']:.2f}x wall time")
     print("modelled M4 cycles do not depend on chaining or the cache size (static per-block "
           "costs); the 4K columns show the flushes and wall time of a 4 KiB code cache")

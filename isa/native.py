@@ -74,6 +74,7 @@ class _CompiledFinder(importlib.abc.MetaPathFinder):
 
 
 def module_names(root: Path = ROOT) -> set[str]:
+    """The dotted names of the compiled modules."""
     return {".".join(path.relative_to(root).with_suffix("").parts) for path in sources(root)}
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -59,15 +58,12 @@ def best(fn, repeats=REPEATS):
 def cold_translate_seconds(elf: Path, argv: tuple[str, ...], source: bool = False) -> float:
     """Translation seconds of a fresh `hwemu run` process: nothing decoded or encoded yet;
     ``source``: with the translator's Python sources rather than its compiled modules."""
-    env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
-    if source:
-        env[native.PURE_ENV] = "1"
     with tempfile.TemporaryDirectory() as tmp:
         stats = Path(tmp) / "stats.json"
         subprocess.run([sys.executable, "-m", "emulator.cli", "run", "--stats-json", str(stats),
-                        str(elf), *argv], cwd=ROOT, env=env,
-                       stdout=subprocess.DEVNULL)  # status: the
-        return json.loads(stats.read_text())["translate_seconds"]  # program's own exit code
+                        str(elf), *argv], cwd=ROOT, env=native.child_environment(source),
+                       stdout=subprocess.DEVNULL)  # no check: the status is the program's own
+        return json.loads(stats.read_text())["translate_seconds"]
 
 
 def never_decoded_translate_seconds(run) -> float:

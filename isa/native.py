@@ -45,6 +45,15 @@ def status(root: Path = ROOT, build: Path = BUILD) -> str:
     return "disabled" if os.environ.get(PURE_ENV) else _build_status(root, build)
 
 
+def child_environment(source: bool) -> dict[str, str]:
+    """This process's environment for a child that runs the compiled translator (when built and
+    current) or, with ``source``, its sources."""
+    env = {name: value for name, value in os.environ.items() if name != PURE_ENV}
+    if source:
+        env[PURE_ENV] = "1"
+    return env
+
+
 def _build_status(root: Path, build: Path) -> str:
     try:
         manifest = json.loads((build / _MANIFEST).read_text())

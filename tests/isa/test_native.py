@@ -2,7 +2,6 @@
 as the sources do."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,10 +65,8 @@ def test_a_stale_build_is_not_used_and_says_so(tmp_path, monkeypatch, capsys):
 
 
 def _run(code: str, pure: bool) -> str:
-    env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
-    if pure:
-        env[native.PURE_ENV] = "1"
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
+                          env=native.child_environment(source=pure), capture_output=True,
                           text=True, check=True)
     return done.stdout
 

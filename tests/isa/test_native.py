@@ -74,8 +74,10 @@ def _run(code: str, pure: bool) -> str:
 
 @pytest.fixture(scope="module")
 def compiled():
-    if native.status() != "compiled":
-        pytest.skip("the compiled translator is not built or not current (make native)")
+    state = native.status()
+    if state != "compiled":
+        pytest.skip(f"the compiled translator is {state} (make native builds it, "
+                    f"{native.PURE_ENV} disables it)")
 
 
 def test_the_compiled_modules_are_the_ones_imported(compiled):

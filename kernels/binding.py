@@ -67,7 +67,7 @@ class KernelSymbols:
             machine.intercept(addr, _calling(name, service, kernel, self.layout.trampoline)
                               if service else _not_emulated(name, kernel))
         trampoline = self.layout.trampoline
-        machine.map(trampoline, 8)
+        machine.map(trampoline, 8, executable=True)
         machine.write(trampoline, struct.pack("<I", BLR_X16))
         machine.intercept(trampoline + 4, _resuming(kernel, trampoline))
 

@@ -12,8 +12,16 @@ from unicorn import (
     UC_HOOK_MEM_INVALID,
     UC_HOOK_MEM_READ,
     UC_HOOK_MEM_WRITE,
+    UC_MEM_FETCH_PROT,
+    UC_MEM_FETCH_UNMAPPED,
+    UC_MEM_READ_PROT,
+    UC_MEM_READ_UNMAPPED,
     UC_MEM_WRITE,
+    UC_MEM_WRITE_PROT,
+    UC_MEM_WRITE_UNMAPPED,
     UC_PROT_ALL,
+    UC_PROT_READ,
+    UC_PROT_WRITE,
     UcError,
 )
 
@@ -64,8 +72,14 @@ class RunResult:
     stats: Stats
 
 
-_ACCESS = {16: "read", 17: "write", 18: "fetch", 19: "read", 20: "write", 21: "fetch",
-           22: "read", 23: "write"}  # UC_MEM_*_UNMAPPED / _PROT
+_DATA = UC_PROT_READ | UC_PROT_WRITE  # guest memory that is not code
+# an invalid access -> (what, why)
+_INVALID = {UC_MEM_READ_UNMAPPED: ("read", "unmapped"),
+            UC_MEM_WRITE_UNMAPPED: ("write", "unmapped"),
+            UC_MEM_FETCH_UNMAPPED: ("fetch", "unmapped"),
+            UC_MEM_READ_PROT: ("read", "protected"),
+            UC_MEM_WRITE_PROT: ("write", "protected"),
+            UC_MEM_FETCH_PROT: ("fetch", "not code: execute-never")}
 
 
 class Machine:
@@ -94,6 +108,7 @@ class Machine:
         self.devices: list[tuple[int, int, Device]] = []
         self.mmio_trace: list[MmioAccess] = []
         self.regions: list[tuple[int, int]] = []
+        self.code_pages: set[int] = set()  # page numbers of executable memory
         self.uc = self._create_unicorn()
         self._map_image()
         self.heap_next = API_HEAP
@@ -115,8 +130,12 @@ class Machine:
 
     # --- memory -----------------------------------------------------------------------------
 
-    def map(self, addr: int, size: int) -> None:
-        """Map [addr, addr+size) (page-rounded) in the guest window, skipping mapped pages."""
+    def map(self, addr: int, size: int, executable: bool = False) -> None:
+        """Map [addr, addr+size) (page-rounded) in the guest window, skipping mapped pages.
+
+        Only ``executable`` memory (code segments, intercepted functions) may be executed: a store
+        to a page Unicorn could execute takes its slow path (~30 ns instead of a few, see
+        emulator.layout), and native runs would pay that on every store."""
         start, end = addr & ~(layout.PAGE - 1), layout.page_align(addr + size)
         if layout.overlaps_host(start, end - start) or not layout.in_window(start, end - start):
             raise GuestError(f"cannot map 0x{start:x}-0x{end:x}: outside the guest window")
@@ -130,8 +149,11 @@ class Machine:
         if at < end:
             gaps.append((at, end))
         for gap_start, gap_end in gaps:
-            self.uc.mem_map(gap_start, gap_end - gap_start, UC_PROT_ALL)
+            self.uc.mem_map(gap_start, gap_end - gap_start, UC_PROT_ALL if executable else _DATA)
             self.regions.append((gap_start, gap_end - gap_start))
+        if executable:
+            self.uc.mem_protect(start, end - start, UC_PROT_ALL)  # pages mapped before too
+            self.code_pages.update(range(start >> layout.PAGE_SHIFT, end >> layout.PAGE_SHIFT))
 
     def read(self, addr: int, size: int) -> bytes:
         try:
@@ -159,7 +181,7 @@ class Machine:
 
     def _map_image(self) -> None:
         for seg in self.image.segments:
-            self.map(seg.vaddr, seg.memsz)
+            self.map(seg.vaddr, seg.memsz, seg.executable)
             self.write(seg.vaddr, seg.data)
         self.map(layout.STACK_TOP - layout.STACK_SIZE, layout.STACK_SIZE)
 
@@ -266,7 +288,7 @@ class Machine:
         """Run ``fn(machine)`` instead of the guest function at ``addr``: arguments are in
         x0..x7, ``fn`` sets x0 if it returns a value, and the guest continues at x30.  The
         address is mapped if needed and holds a ``ret``, so both machines see real code there."""
-        self.map(addr, 4)
+        self.map(addr, 4, executable=True)
         self.write(addr, struct.pack("<I", RET))
         self.intercepts[addr] = fn
 
@@ -289,7 +311,7 @@ class Machine:
         seen: list[tuple[str, int, int]] = []
 
         def record(uc, access, address, size, value, user_data) -> bool:
-            seen.append((_ACCESS.get(access, "access"), address, size))
+            seen.append((*_INVALID.get(access, ("access", "invalid")), address, size))
             return False
 
         handle = self.uc.hook_add(UC_HOOK_MEM_INVALID, record)
@@ -300,7 +322,7 @@ class Machine:
         finally:
             self.uc.hook_del(handle)
         if seen:
-            access, addr, size = seen[0]
-            return GuestFault(f"guest fault: {access} of {size} bytes at 0x{addr:x} (unmapped) "
+            access, why, addr, size = seen[0]
+            return GuestFault(f"guest fault: {access} of {size} bytes at 0x{addr:x} ({why}) "
                               f"at {self.describe(pc)}")
         return GuestFault(f"guest fault at {self.describe(pc)}: {exc}")

@@ -133,10 +133,10 @@ class TranslatedMachine(Machine):
     def _guest_page(self, addr: int) -> tuple[int, ...] | None:
         """The words of the guest page holding ``addr`` as of the last write through
         :meth:`write` (translated code never runs guest stores to its own code); None when the
-        page is unmapped or ``addr`` is not word-aligned."""
+        page is not executable guest memory or ``addr`` is not word-aligned."""
         key = addr >> layout.PAGE_SHIFT
         page = self._pages.get(key)
-        if page is None and not addr & 3:
+        if page is None and not addr & 3 and key in self.code_pages:
             try:
                 data = self.uc.mem_read(key << layout.PAGE_SHIFT, layout.PAGE)
             except UcError:
@@ -168,7 +168,8 @@ class TranslatedMachine(Machine):
         started = time.perf_counter()
         fetched = fetch_block(self._code_words(pc), pc)
         if not fetched:
-            why = "misaligned" if pc & 3 else "unmapped"
+            why = ("misaligned" if pc & 3 else "not code: execute-never"
+                   if any(b <= pc < b + n for b, n in self.regions) else "unmapped")
             raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} ({why})")
         gc.disable()  # translation allocates many short-lived objects: no cycle collection
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from unicorn import UC_PROT_EXEC
 
 from emulator import layout
 from emulator.api import load, run_program
@@ -175,3 +176,23 @@ def test_map_covers_each_range_once(ranges):
     for page in wanted:
         assert m.read(base + page * layout.PAGE, layout.PAGE) == bytes(layout.PAGE)
 
+
+
+@pytest.mark.parametrize("mode", ["translate", "native"])
+def test_only_code_is_executable(mode):
+    """Data, stack and heap are mapped without execute permission: Unicorn sends every store to
+    a page it could execute down its slow path (native runs paid it on all stores)."""
+    m = load(compile_c([EXAMPLES / "sort.c"], "aarch64", "-O2"), mode)
+    brk = m.alloc(4096)
+
+    def executable(addr: int) -> bool:
+        return next(bool(perms & UC_PROT_EXEC) for begin, end, perms in m.uc.mem_regions()
+                    if begin <= addr <= end)
+
+    segments = m.image.segments
+    assert any(s.executable for s in segments) and not all(s.executable for s in segments)
+    for seg in segments:
+        assert executable(seg.vaddr) is seg.executable
+    assert not executable(layout.STACK_TOP - 16) and not executable(brk)
+    m.intercept(brk + 64, lambda machine: None)  # an intercepted function's "ret" may run
+    assert executable(brk + 64)

@@ -60,6 +60,14 @@ def test_null_dereference(mode):
     assert_one_line_error(proc, "guest fault", "write", "at 0x0", "main")
 
 
+@pytest.mark.parametrize("mode", ["translate", "native"])
+def test_call_into_data(mode):
+    elf = compile_c([HERE / "jump_to_data.c"], "aarch64", "-O2")
+    proc = hwemu("run", "--mode", mode, elf)
+    assert proc.stdout == "about to call data\n"
+    assert_one_line_error(proc, "guest fault", "fetch", "not code: execute-never")
+
+
 def test_unsupported_instruction():
     elf = compile_c([HERE / "fp_insn.c"], "aarch64", "-O2", extra=("-mcpu=generic",))
     assert_one_line_error(hwemu("run", elf), "unsupported A64 instruction at 0x", "fmov d0")

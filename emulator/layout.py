@@ -12,7 +12,9 @@ machine, measured).  So the guest state block, the stack and the brk heap live i
 space, like the mmap area; only the code cache and the runtime sit in executable SRAM.  The M core
 never runs guest code, so guest images belong there too: the toolchain links AArch64 programs,
 and the loader places relocatable objects, at IMAGE_BASE (a program linked elsewhere runs the
-same, its stores to its own .data/.bss slower).
+same, its stores to its own .data/.bss slower).  Both machines also map guest memory that is not
+code without execute permission (Machine.map), which is what makes the native (AArch64) machine's
+stores fast: with the MMU off, nothing there is execute-never by address.
 """
 
 from __future__ import annotations

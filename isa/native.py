@@ -18,6 +18,7 @@ import importlib.util
 import json
 import os
 import sys
+import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +104,11 @@ def build(root: Path = ROOT, out: Path = BUILD) -> None:
     """Compile :data:`PACKAGES` into ``out`` with mypyc, unless already current."""
     if _build_status(root, out) == "compiled":
         return
+    headers = Path(sysconfig.get_paths()["include"])
+    if not (headers / "Python.h").exists():
+        raise SystemExit(f"hwemu: no Python.h in {headers}: mypyc needs this Python's headers "
+                         f"(Debian: apt install python{sys.version_info[0]}."
+                         f"{sys.version_info[1]}-dev)")
     from mypyc.build import mypycify  # build-time dependency (the "native" extra)
     from setuptools import setup
 

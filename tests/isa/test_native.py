@@ -65,6 +65,15 @@ def test_a_stale_build_is_not_used_and_says_so(tmp_path, monkeypatch, capsys):
     assert err.count("\n") == 1 and "make native" in err
 
 
+def test_build_without_python_headers_says_what_to_install(tmp_path, monkeypatch):
+    root, build = tmp_path / "src", tmp_path / "build"
+    _tree(root)
+    monkeypatch.setattr(native.sysconfig, "get_paths", lambda: {"include": str(tmp_path)})
+    with pytest.raises(SystemExit, match=r"no Python\.h in .*-dev"):
+        native.build(root, build)
+    assert not build.exists()
+
+
 def _run(code: str, pure: bool) -> str:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                           env=native.child_environment(source=pure), capture_output=True,

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from emulator import layout
 
+PROT_EXEC = 0x4  # mmap's prot bit for executable memory (uapi asm-generic/mman-common.h)
 ENOSYS, ENOTTY, EINVAL, ENOMEM, EBADF, EFAULT = (errno.ENOSYS, errno.ENOTTY, errno.EINVAL,
                                                 errno.ENOMEM, errno.EBADF, errno.EFAULT)
 
@@ -149,7 +150,7 @@ class LinuxProcess:
         if self.mmap_next + size > layout.MMAP_LIMIT:
             return -ENOMEM
         start = self.mmap_next
-        cpu.map(start, size)
+        cpu.map(start, size, executable=bool(prot & PROT_EXEC))
         self.mmap_next += size
         return start
 

@@ -48,6 +48,7 @@
  * include/uapi/linux/time.h). */
 #define HW_PROT_READ 1
 #define HW_PROT_WRITE 2
+#define HW_PROT_EXEC 4
 #define HW_MAP_PRIVATE 0x02
 #define HW_MAP_ANONYMOUS 0x20
 #define HW_MAP_FAILED ((void *)-1)

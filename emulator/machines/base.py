@@ -308,7 +308,7 @@ class Machine:
         running the faulting host instruction (at ``replay_at``) once more with an invalid-access
         hook: a hook installed for the whole run would send every store down Unicorn's slow
         path (see emulator.layout)."""
-        seen: list[tuple[str, int, int]] = []
+        seen: list[tuple[str, str, int, int]] = []
 
         def record(uc, access, address, size, value, user_data) -> bool:
             seen.append((*_INVALID.get(access, ("access", "invalid")), address, size))

@@ -68,6 +68,16 @@ def test_call_into_data(mode):
     assert_one_line_error(proc, "guest fault", "fetch", "not code: execute-never")
 
 
+@pytest.mark.parametrize("mode", ["translate", "native"])
+def test_code_in_anonymous_memory_runs_only_if_mapped_executable(mode):
+    elf = compile_c([HERE / "mmap_exec.c"], "aarch64", "-O2")
+    proc = hwemu("run", "--mode", mode, elf, "x")
+    assert (proc.returncode, proc.stdout) == (0, "calling\nreturned 42\n"), proc.stderr
+    proc = hwemu("run", "--mode", mode, elf, "-")
+    assert proc.stdout == "calling\n"
+    assert_one_line_error(proc, "guest fault", "fetch", "not code: execute-never")
+
+
 def test_unsupported_instruction():
     elf = compile_c([HERE / "fp_insn.c"], "aarch64", "-O2", extra=("-mcpu=generic",))
     assert_one_line_error(hwemu("run", elf), "unsupported A64 instruction at 0x", "fmov d0")

@@ -37,11 +37,11 @@ CORPUS = ROOT / "tests" / "emulator" / "corpus"
 EXAMPLES = ROOT / "emulator" / "examples"
 # (source, argv): CPU-bound corpus programs with their rounds (~0.1 s natively each), and the
 # bundled examples with their iteration counts.
-ROUNDS = {"crc32": 300, "sort_quick": 50, "sieve": 80, "matmul": 200, "hashes": 200, "bst": 40,
-          "nqueens": 60, "bytecode_vm": 40, "prng": 200, "bignum": 100}
+ROUNDS = {"crc32": 900, "sort_quick": 75, "sieve": 130, "matmul": 1600, "hashes": 900, "bst": 65,
+          "nqueens": 85, "bytecode_vm": 55, "prng": 450, "bignum": 130}
 PROGRAMS = [(CORPUS / f"{name}.c", (str(rounds),)) for name, rounds in ROUNDS.items()]
-PROGRAMS += [(EXAMPLES / "intmark.c", ("1500",)), (EXAMPLES / "crc32.c", ("4000",)),
-             (EXAMPLES / "sort.c", ("60",))]
+PROGRAMS += [(EXAMPLES / "intmark.c", ("1800",)), (EXAMPLES / "crc32.c", ("5400",)),
+             (EXAMPLES / "sort.c", ("700",))]
 REPEATS = 3
 
 

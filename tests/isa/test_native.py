@@ -126,3 +126,14 @@ for cls in sorted(CLASSES):
     translated = _run(code, pure=False)
     assert len(translated.splitlines()) == len(CLASSES)
     assert translated == _run(code, pure=True)
+
+
+def test_the_compiled_packages_type_check():
+    """mypyc compiles only code mypy accepts: a type error here means `make native` fails and the
+    translator silently runs from its (slower) sources."""
+    pytest.importorskip("mypy", reason="mypy comes with the native extra")
+    from mypy import api
+
+    out, err, status = api.run(["--ignore-missing-imports", "--no-incremental",
+                                *(str(path) for path in native.sources())])
+    assert status == 0, out + err

@@ -2,4 +2,6 @@
 
 from isa.native import install
 
-install()  # the compiled decoder, translator and encoders when they are current (isa.native)
+# the compiled decoder, translator and encoders when they are current (isa.native): "compiled",
+# or why the sources run ("absent", "stale", "disabled")
+TRANSLATOR = install()

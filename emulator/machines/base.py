@@ -25,6 +25,7 @@ from unicorn import (
     UcError,
 )
 
+import isa
 from emulator import layout
 from emulator.errors import GuestError, GuestFault
 from emulator.loader import GuestImage
@@ -59,6 +60,7 @@ class Stats:
     translate_seconds: float = 0.0
     run_seconds: float = 0.0
     syscalls: int = 0
+    translator: str = isa.TRANSLATOR  # compiled (make native) or why its sources ran
 
     def as_dict(self) -> dict:
         return asdict(self)

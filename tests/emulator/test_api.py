@@ -16,6 +16,7 @@ from emulator.api import load, run_program
 from emulator.errors import LoaderError
 from emulator.testing import CODE_BASE, assemble_a64, snippet_image
 from emulator.toolchain import compile_c
+from isa import native
 
 HERE = Path(__file__).parent / "programs"
 EXAMPLES = Path(__file__).parents[2] / "emulator" / "examples"
@@ -119,6 +120,7 @@ def test_cli_run_passes_output_exit_code_and_stats(tmp_path):
                 "run_seconds"):
         assert key in data
     assert data["mode"] == "translate" and data["core"] == "cortex-m4"
+    assert data["translator"] == native.status()  # compiled, or why the sources ran
 
 
 def test_small_code_cache_flushes_and_still_agrees():

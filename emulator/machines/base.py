@@ -157,6 +157,9 @@ class Machine:
             self.uc.mem_protect(start, end - start, UC_PROT_ALL)  # pages mapped before too
             self.code_pages.update(range(start >> layout.PAGE_SHIFT, end >> layout.PAGE_SHIFT))
 
+    def is_mapped(self, addr: int) -> bool:
+        return any(base <= addr < base + length for base, length in self.regions)
+
     def read(self, addr: int, size: int) -> bytes:
         try:
             return bytes(self.uc.mem_read(addr, size))

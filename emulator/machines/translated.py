@@ -168,8 +168,10 @@ class TranslatedMachine(Machine):
         started = time.perf_counter()
         fetched = fetch_block(self._code_words(pc), pc)
         if not fetched:
-            why = ("misaligned" if pc & 3 else "not code: execute-never"
-                   if any(b <= pc < b + n for b, n in self.regions) else "unmapped")
+            if pc & 3:
+                why = "misaligned"
+            else:
+                why = "not code: execute-never" if self.is_mapped(pc) else "unmapped"
             raise GuestFault(f"guest fault: instruction fetch at 0x{pc:x} ({why})")
         gc.disable()  # translation allocates many short-lived objects: no cycle collection
         try:
